@@ -170,6 +170,26 @@ public final class Corruption {
     }
 
     /**
+     * Corrupts a batch for training: the same distribution as {@link #apply}, without the mask of
+     * kept values, and with fused kernels where there are some ({@code dropout} and {@code mask}
+     * use torch's dropout, one kernel instead of four).
+     *
+     * @param x a batch in model scale, {@code (N, ...)}
+     * @return the corrupted batch, in {@code x}'s manager
+     */
+    public NDArray corruptInput(NDArray x) {
+        Part p = parts.size() == 1 ? parts.get(0) : parts.get(mixture.nextInt(parts.size()));
+        if (p.kind().equals("dropout") || p.kind().equals("mask")) {
+            if (p.p() == 0) {
+                return x;
+            }
+            NDArray y = x.getNDArrayInternal().dropout(x, (float) p.p(), true).singletonOrThrow();
+            return p.kind().equals("mask") ? y.mul((float) (1 - p.p())) : y;
+        }
+        return apply(x, p).input();
+    }
+
+    /**
      * Corrupts a batch. The new arrays belong to {@code x}'s manager.
      *
      * @param x a batch in model scale, {@code (N, ...)}; {@code block} needs {@code (N, C, H, W)}
@@ -178,7 +198,10 @@ public final class Corruption {
      *     the image
      */
     public Corrupted apply(NDArray x) {
-        Part p = parts.size() == 1 ? parts.get(0) : parts.get(mixture.nextInt(parts.size()));
+        return apply(x, parts.size() == 1 ? parts.get(0) : parts.get(mixture.nextInt(parts.size())));
+    }
+
+    private Corrupted apply(NDArray x, Part p) {
         NDManager m = x.getManager();
         Shape s = x.getShape();
         switch (p.kind()) {

@@ -243,7 +243,7 @@ public final class Autoencoder implements AutoCloseable {
      * @return loss, its terms, code and decoder output
      */
     public ForwardOutput forward(NDArray x, boolean training) {
-        NDArray input = training && corruption != null ? corruption.apply(x).input() : x;
+        NDArray input = training && corruption != null ? corruption.corruptInput(x) : x;
         return forward(input, x, training);
     }
 

@@ -47,6 +47,25 @@ class CorruptionTest {
     }
 
     @Test
+    void theFusedTrainingPathHasTheSameStatistics() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.full(IMAGES, 0.8f);
+            float[] masked = Corruption.parse("mask:0.3", 0, 1).corruptInput(x).toFloatArray();
+            float[] dropped = Corruption.parse("dropout:0.3", 0, 1).corruptInput(x).toFloatArray();
+            long zerosMask = 0;
+            long zerosDrop = 0;
+            for (int i = 0; i < masked.length; i++) {
+                assertThat(masked[i]).isIn(0f, 0.8f);
+                assertThat(dropped[i]).isCloseTo(dropped[i] == 0f ? 0f : 0.8f / 0.7f, within(1e-6f));
+                zerosMask += masked[i] == 0f ? 1 : 0;
+                zerosDrop += dropped[i] == 0f ? 1 : 0;
+            }
+            assertThat(zerosMask / (double) masked.length).isCloseTo(0.3, within(tol(0.3, masked.length)));
+            assertThat(zerosDrop / (double) dropped.length).isCloseTo(0.3, within(tol(0.3, dropped.length)));
+        }
+    }
+
+    @Test
     void dropoutRescalesTheKeptValues() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.ones(IMAGES);
