@@ -36,6 +36,10 @@ import java.io.PrintWriter;
             DenoiseCommand.class,
             InpaintCommand.class,
             FiltersCommand.class,
+            SampleCommand.class,
+            InterpolateCommand.class,
+            ManifoldCommand.class,
+            LatentMapCommand.class,
             CommandLine.HelpCommand.class,
         },
         footer = {
@@ -47,6 +51,7 @@ import java.io.PrintWriter;
             "  ./bottleneck probe runs/conv16 --no-pixels",
             "  ./bottleneck reconstruct runs/conv16 --data mnist:test --count 32 --out recon.png",
             "  ./bottleneck filters runs/conv16 --out filters.png",
+            "  ./bottleneck sample runs/vae --count 64 --out samples.png",
             "",
             "Exit codes: 0 success, 1 runtime failure, 2 invalid input.",
         })

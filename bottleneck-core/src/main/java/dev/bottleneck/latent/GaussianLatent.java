@@ -80,7 +80,7 @@ public final class GaussianLatent implements LatentLayer {
      * @return {@code z}, the shape of {@code eps}
      */
     public static NDArray sample(NDArray mu, NDArray logVar, NDArray eps) {
-        return logVar.mul(0.5).exp().mul(eps).add(mu);
+        return logVar.mul(0.5f).exp().mul(eps).add(mu);
     }
 
     /**
@@ -91,7 +91,7 @@ public final class GaussianLatent implements LatentLayer {
      * @return {@code (N, K)}: {@code (mu^2 + exp(logvar) - 1 - logvar) / 2}
      */
     public static NDArray klPerDimension(NDArray mu, NDArray logVar) {
-        return mu.square().add(logVar.exp()).sub(logVar).sub(1).mul(0.5);
+        return mu.square().add(logVar.exp()).sub(logVar).sub(1f).mul(0.5f);
     }
 
     /**
@@ -106,7 +106,7 @@ public final class GaussianLatent implements LatentLayer {
         long k = z.getShape().get(z.getShape().dimension() - 1);
         NDArray d = mu == null ? z : z.sub(mu);
         NDArray sq = logVar == null ? d.square() : d.square().mul(logVar.neg().exp()).add(logVar);
-        return sq.sum(new int[] {-1}).add(k * LOG_2PI).mul(-0.5);
+        return sq.sum(new int[] {-1}).add((float) (k * LOG_2PI)).mul(-0.5f);
     }
 
     @Override

@@ -98,11 +98,11 @@ public final class DecoderLikelihood extends AbstractBlock {
         long d = out.getShape().get(last);
         NDArray sq = output.reconstruct(out).sub(x).square().sum(new int[] {last});
         if (logSigma == null) {
-            return new NDList(sq.mul(-0.5 / (sigma * sigma)).sub(d * (Math.log(sigma) + 0.5 * Math.log(2 * Math.PI))));
+            return new NDList(sq.mul((float) (-0.5 / (sigma * sigma))).sub((float) (d * (Math.log(sigma) + 0.5 * Math.log(2 * Math.PI)))));
         }
         NDArray ls = ps.getValue(logSigma, out.getDevice(), training);
-        NDArray invVar = ls.mul(-2).exp();
-        return new NDList(sq.mul(invVar).mul(-0.5).sub(ls.mul(d)).sub(d * 0.5 * Math.log(2 * Math.PI)));
+        NDArray invVar = ls.mul(-2f).exp();
+        return new NDList(sq.mul(invVar).mul(-0.5f).sub(ls.mul((float) d)).sub((float) (d * 0.5 * Math.log(2 * Math.PI))));
     }
 
     /**

@@ -123,9 +123,9 @@ public final class VaeObjective implements Objective {
             NDArray recon = logPx.sum().div(-n);
             NDArray klLoss = kl;
             if (config.freeBits() > 0) {
-                klLoss = klDims.sum(new int[] {0}).div(n).maximum(config.freeBits()).sum();
+                klLoss = klDims.sum(new int[] {0}).div(n).maximum((float) config.freeBits()).sum();
             }
-            NDArray loss = klWeight == 1 ? recon.add(klLoss) : recon.add(klLoss.mul(klWeight));
+            NDArray loss = klWeight == 1 ? recon.add(klLoss) : recon.add(klLoss.mul((float) klWeight));
             terms.put("recon", recon);
             terms.put("kl", kl);
             terms.put("elbo", recon.add(kl).neg());
@@ -136,11 +136,11 @@ public final class VaeObjective implements Objective {
         NDArray out = model.decoderOutput(z.reshape(s * n, latent), training);
         NDArray logPx = logLikelihood(model, out.reshape(s, n, -1), xFlat, training); // (S, N)
         // log p(z) - log q(z|x) = (-|z|^2 + |eps|^2 + sum logvar) / 2; the log(2 pi) terms cancel
-        NDArray priorRatio = eps.square().sub(z.square()).sum(new int[] {2}).add(logVar.sum(new int[] {1})).mul(0.5);
-        NDArray logW = klWeight == 1 ? logPx.add(priorRatio) : logPx.add(priorRatio.mul(klWeight));
+        NDArray priorRatio = eps.square().sub(z.square()).sum(new int[] {2}).add(logVar.sum(new int[] {1})).mul(0.5f);
+        NDArray logW = klWeight == 1 ? logPx.add(priorRatio) : logPx.add(priorRatio.mul((float) klWeight));
         NDArray iw = logMeanExp(logW, 0); // (N)
         NDArray bound = iw.sum().div(n);
-        NDArray recon = logPx.sum().div(-(double) n * s);
+        NDArray recon = logPx.sum().div((float) (-(double) n * s));
         terms.put("recon", recon);
         terms.put("kl", kl);
         terms.put("elbo", recon.add(kl).neg());
@@ -180,7 +180,7 @@ public final class VaeObjective implements Objective {
         NDArray z = GaussianLatent.sample(mu, logVar, eps);
         NDArray out = model.decoderOutput(z.reshape(samples * n, latent), false);
         NDArray logPx = logLikelihood(model, out.reshape(samples, n, -1), target, false);
-        NDArray ratio = eps.square().sub(z.square()).sum(new int[] {2}).add(logVar.sum(new int[] {1})).mul(0.5);
+        NDArray ratio = eps.square().sub(z.square()).sum(new int[] {2}).add(logVar.sum(new int[] {1})).mul(0.5f);
         return logPx.add(ratio);
     }
 
@@ -196,7 +196,7 @@ public final class VaeObjective implements Objective {
     public static NDArray logMeanExp(NDArray a, int axis) {
         long count = a.getShape().get(axis);
         NDArray m = a.max(new int[] {axis}, true).stopGradient();
-        return a.sub(m).exp().sum(new int[] {axis}).div(count).log().add(m.squeeze(axis));
+        return a.sub(m).exp().sum(new int[] {axis}).div((float) count).log().add(m.squeeze(axis));
     }
 
     @Override
