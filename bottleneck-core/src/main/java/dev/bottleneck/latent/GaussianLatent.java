@@ -2,6 +2,7 @@ package dev.bottleneck.latent;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import dev.bottleneck.nn.Scalars;
 
 import java.util.Map;
 
@@ -47,7 +48,7 @@ public final class GaussianLatent implements LatentLayer {
         NDArray logVar = p.get(1);
         NDArray eps = mu.getManager().randomNormal(mu.getShape());
         NDArray z = sample(mu, logVar, eps);
-        NDArray kl = klPerDimension(mu, logVar).sum().div(mu.getShape().get(0));
+        NDArray kl = Scalars.div(klPerDimension(mu, logVar).sum(), mu.getShape().get(0));
         return new LatentOutput(z, Map.of("kl", kl));
     }
 
@@ -80,7 +81,7 @@ public final class GaussianLatent implements LatentLayer {
      * @return {@code z}, the shape of {@code eps}
      */
     public static NDArray sample(NDArray mu, NDArray logVar, NDArray eps) {
-        return logVar.mul(0.5f).exp().mul(eps).add(mu);
+        return Scalars.mul(logVar, 0.5).exp().mul(eps).add(mu);
     }
 
     /**
@@ -91,7 +92,7 @@ public final class GaussianLatent implements LatentLayer {
      * @return {@code (N, K)}: {@code (mu^2 + exp(logvar) - 1 - logvar) / 2}
      */
     public static NDArray klPerDimension(NDArray mu, NDArray logVar) {
-        return mu.square().add(logVar.exp()).sub(logVar).sub(1f).mul(0.5f);
+        return Scalars.mul(mu.square().add(logVar.exp()).sub(logVar).sub(1f), 0.5);
     }
 
     /**
@@ -106,7 +107,7 @@ public final class GaussianLatent implements LatentLayer {
         long k = z.getShape().get(z.getShape().dimension() - 1);
         NDArray d = mu == null ? z : z.sub(mu);
         NDArray sq = logVar == null ? d.square() : d.square().mul(logVar.neg().exp()).add(logVar);
-        return sq.sum(new int[] {-1}).add((float) (k * LOG_2PI)).mul(-0.5f);
+        return Scalars.mul(sq.sum(new int[] {-1}).add((float) (k * LOG_2PI)), -0.5);
     }
 
     @Override

@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import dev.bottleneck.InvalidInputException;
+import dev.bottleneck.nn.Scalars;
 
 /**
  * The decoder's distribution {@code p(x|z)} of a generative autoencoder, as a log-likelihood in
@@ -98,11 +99,11 @@ public final class DecoderLikelihood extends AbstractBlock {
         long d = out.getShape().get(last);
         NDArray sq = output.reconstruct(out).sub(x).square().sum(new int[] {last});
         if (logSigma == null) {
-            return new NDList(sq.mul((float) (-0.5 / (sigma * sigma))).sub((float) (d * (Math.log(sigma) + 0.5 * Math.log(2 * Math.PI)))));
+            return new NDList(Scalars.mul(sq, -0.5 / (sigma * sigma)).sub((float) (d * (Math.log(sigma) + 0.5 * Math.log(2 * Math.PI)))));
         }
         NDArray ls = ps.getValue(logSigma, out.getDevice(), training);
-        NDArray invVar = ls.mul(-2f).exp();
-        return new NDList(sq.mul(invVar).mul(-0.5f).sub(ls.mul((float) d)).sub((float) (d * 0.5 * Math.log(2 * Math.PI))));
+        NDArray invVar = Scalars.mul(ls, -2).exp();
+        return new NDList(Scalars.mul(sq.mul(invVar), -0.5).sub(Scalars.mul(ls, d)).sub((float) (d * 0.5 * Math.log(2 * Math.PI))));
     }
 
     /**

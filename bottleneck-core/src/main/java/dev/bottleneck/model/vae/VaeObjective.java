@@ -12,6 +12,7 @@ import dev.bottleneck.model.Autoencoder;
 import dev.bottleneck.model.ForwardOutput;
 import dev.bottleneck.model.ModelConfig;
 import dev.bottleneck.model.Objective;
+import dev.bottleneck.nn.Scalars;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -113,19 +114,19 @@ public final class VaeObjective implements Objective {
         NDArray xFlat = x.reshape(n, -1);
         int s = config.iwSamples();
         NDArray klDims = GaussianLatent.klPerDimension(mu, logVar);
-        NDArray kl = klDims.sum().div(n);
+        NDArray kl = Scalars.div(klDims.sum(), n);
         Map<String, NDArray> terms = new LinkedHashMap<>();
         if (s == 1) {
             NDArray eps = x.getManager().randomNormal(mu.getShape());
             NDArray z = GaussianLatent.sample(mu, logVar, eps);
             NDArray out = model.decoderOutput(z, training);
             NDArray logPx = logLikelihood(model, out.reshape(n, -1), xFlat, training);
-            NDArray recon = logPx.sum().div(-n);
+            NDArray recon = Scalars.div(logPx.sum(), -n);
             NDArray klLoss = kl;
             if (config.freeBits() > 0) {
-                klLoss = klDims.sum(new int[] {0}).div(n).maximum((float) config.freeBits()).sum();
+                klLoss = Scalars.maximum(Scalars.div(klDims.sum(new int[] {0}), n), config.freeBits()).sum();
             }
-            NDArray loss = klWeight == 1 ? recon.add(klLoss) : recon.add(klLoss.mul((float) klWeight));
+            NDArray loss = klWeight == 1 ? recon.add(klLoss) : recon.add(Scalars.mul(klLoss, klWeight));
             terms.put("recon", recon);
             terms.put("kl", kl);
             terms.put("elbo", recon.add(kl).neg());
@@ -136,11 +137,11 @@ public final class VaeObjective implements Objective {
         NDArray out = model.decoderOutput(z.reshape(s * n, latent), training);
         NDArray logPx = logLikelihood(model, out.reshape(s, n, -1), xFlat, training); // (S, N)
         // log p(z) - log q(z|x) = (-|z|^2 + |eps|^2 + sum logvar) / 2; the log(2 pi) terms cancel
-        NDArray priorRatio = eps.square().sub(z.square()).sum(new int[] {2}).add(logVar.sum(new int[] {1})).mul(0.5f);
-        NDArray logW = klWeight == 1 ? logPx.add(priorRatio) : logPx.add(priorRatio.mul((float) klWeight));
+        NDArray priorRatio = Scalars.mul(eps.square().sub(z.square()).sum(new int[] {2}).add(logVar.sum(new int[] {1})), 0.5);
+        NDArray logW = klWeight == 1 ? logPx.add(priorRatio) : logPx.add(Scalars.mul(priorRatio, klWeight));
         NDArray iw = logMeanExp(logW, 0); // (N)
-        NDArray bound = iw.sum().div(n);
-        NDArray recon = logPx.sum().div((float) (-(double) n * s));
+        NDArray bound = Scalars.div(iw.sum(), n);
+        NDArray recon = Scalars.div(logPx.sum(), -(double) n * s);
         terms.put("recon", recon);
         terms.put("kl", kl);
         terms.put("elbo", recon.add(kl).neg());
@@ -180,7 +181,7 @@ public final class VaeObjective implements Objective {
         NDArray z = GaussianLatent.sample(mu, logVar, eps);
         NDArray out = model.decoderOutput(z.reshape(samples * n, latent), false);
         NDArray logPx = logLikelihood(model, out.reshape(samples, n, -1), target, false);
-        NDArray ratio = eps.square().sub(z.square()).sum(new int[] {2}).add(logVar.sum(new int[] {1})).mul(0.5f);
+        NDArray ratio = Scalars.mul(eps.square().sub(z.square()).sum(new int[] {2}).add(logVar.sum(new int[] {1})), 0.5);
         return logPx.add(ratio);
     }
 
@@ -196,7 +197,7 @@ public final class VaeObjective implements Objective {
     public static NDArray logMeanExp(NDArray a, int axis) {
         long count = a.getShape().get(axis);
         NDArray m = a.max(new int[] {axis}, true).stopGradient();
-        return a.sub(m).exp().sum(new int[] {axis}).div((float) count).log().add(m.squeeze(axis));
+        return Scalars.div(a.sub(m).exp().sum(new int[] {axis}), count).log().add(m.squeeze(axis));
     }
 
     @Override
