@@ -31,7 +31,8 @@ import java.util.function.IntConsumer;
  * <p>Cost: each example is encoded once; its {@code S} codes are decoded in large batches (up to
  * {@code rowsPerBatch} decoder rows per call: several examples' samples together when {@code S} is
  * small, chunks of one example's samples when it is large), so an MLP decoder runs as a few big
- * matrix products. No gradient.
+ * matrix products. For binary data under a Bernoulli decoder the likelihood is {@code -sum_d
+ * softplus((1 - 2 x_d) l_d)}, three passes over the logits instead of four. No gradient.
  *
  * @param n number of examples
  * @param samples {@code S}, importance samples per example
@@ -46,8 +47,8 @@ public record MarginalLikelihood(
         @JsonProperty("standard_error") double standardError,
         @JsonProperty("seconds") double seconds) {
 
-    /** Default number of decoder rows per call. */
-    public static final int DEFAULT_ROWS = 10_000;
+    /** Default decoder rows per call: about 3 MB of logits for 784 pixels, which stays in cache (measured faster than 2,500 to 20,000 rows here). */
+    public static final int DEFAULT_ROWS = 1_000;
 
     /**
      * Estimates {@code -log p(x)} for every example and averages.
@@ -78,6 +79,8 @@ public record MarginalLikelihood(
         Engine.getInstance().setRandomSeed((int) seed);
         int perCall = Math.max(1, rowsPerBatch / samples); // examples per block
         int chunk = Math.min(samples, Math.max(1, rowsPerBatch / perCall)); // samples per decoder call
+        // binary targets under a Bernoulli decoder: the three-pass likelihood of logWeights
+        boolean binary = vae.likelihood().bernoulli() && isBinary(data);
         double sum = 0;
         double sumSq = 0;
         for (int from = 0; from < m; from += perCall) {
@@ -88,10 +91,11 @@ public record MarginalLikelihood(
                 x.attach(bm);
                 NDList p = GaussianLatent.split(model.encoderOutput(x, false));
                 NDArray xFlat = x.reshape(b, -1);
+                NDArray signs = binary ? xFlat.mul(-2f).add(1f) : null;
                 NDList parts = new NDList();
                 for (int done = 0; done < samples; done += chunk) {
                     int c = Math.min(chunk, samples - done);
-                    parts.add(vae.logWeights(model, p.get(0), p.get(1), xFlat, c)); // (c, b)
+                    parts.add(vae.logWeights(model, p.get(0), p.get(1), xFlat, signs, c)); // (c, b)
                 }
                 NDArray logW = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0); // (S, b)
                 float[] logPx = VaeObjective.logMeanExp(logW, 0).toFloatArray();
@@ -107,5 +111,17 @@ public record MarginalLikelihood(
         double mean = sum / m;
         double var = m > 1 ? Math.max(0, (sumSq - m * mean * mean) / (m - 1)) : 0;
         return new MarginalLikelihood(m, samples, mean, Math.sqrt(var / m), (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static boolean isBinary(NDArray data) {
+        NDArray zero = data.eq(0f);
+        NDArray one = data.eq(1f);
+        NDArray either = zero.logicalOr(one);
+        NDArray all = either.all();
+        boolean r = all.getBoolean();
+        for (NDArray a : new NDArray[] {zero, one, either, all}) {
+            a.close();
+        }
+        return r;
     }
 }

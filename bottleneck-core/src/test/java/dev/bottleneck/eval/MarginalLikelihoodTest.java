@@ -7,7 +7,9 @@ import ai.djl.nn.Parameter;
 import dev.bottleneck.InvalidInputException;
 import dev.bottleneck.model.Autoencoder;
 import dev.bottleneck.model.ModelConfig;
+import dev.bottleneck.latent.GaussianLatent;
 import dev.bottleneck.model.vae.VaeConfig;
+import dev.bottleneck.model.vae.VaeObjective;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -197,6 +199,30 @@ class MarginalLikelihoodTest {
             MarginalLikelihood chunked = MarginalLikelihood.estimate(ae, data, 5000, 4, 700, null);
             assertThat(chunked.nll()).isCloseTo(exact, within(0.02));
             assertThat(many.standardError()).isPositive();
+        }
+    }
+
+    @Test
+    void binaryShortcutEqualsTheBernoulliLikelihood() {
+        ModelConfig c = ModelConfig.builder().type("vae").arch("mlp").inputShape(12).hidden(8).latent(3).loss("bce").build();
+        Random r = new Random(5);
+        float[] x = new float[20 * 12];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextBoolean() ? 1f : 0f;
+        }
+        try (NDManager m = NDManager.newBaseManager(); Autoencoder ae = Autoencoder.create(c, 2)) {
+            NDArray data = m.create(x, new Shape(20, 12));
+            VaeObjective vae = (VaeObjective) ae.objective();
+            ai.djl.ndarray.NDList p = GaussianLatent.split(ae.encoderOutput(data, false));
+            NDArray signs = data.mul(-2f).add(1f);
+            ai.djl.engine.Engine.getInstance().setRandomSeed(1);
+            float[] fast = vae.logWeights(ae, p.get(0), p.get(1), data, signs, 50).toFloatArray();
+            ai.djl.engine.Engine.getInstance().setRandomSeed(1);
+            float[] plain = vae.logWeights(ae, p.get(0), p.get(1), data, 50).toFloatArray();
+            assertThat(fast).hasSize(50 * 20);
+            for (int i = 0; i < fast.length; i++) {
+                assertThat(fast[i]).isCloseTo(plain[i], within(1e-4f));
+            }
         }
     }
 

@@ -176,11 +176,31 @@ public final class VaeObjective implements Objective {
      * @return {@code (S, N)} log weights in nats
      */
     public NDArray logWeights(Autoencoder model, NDArray mu, NDArray logVar, NDArray target, int samples) {
+        return logWeights(model, mu, logVar, target, null, samples);
+    }
+
+    /**
+     * {@link #logWeights(Autoencoder, NDArray, NDArray, NDArray, int)} with a faster Bernoulli
+     * likelihood for binary targets: {@code log p(x|z) = -sum_d softplus(s_d l_d)} with {@code s = 1
+     * - 2x}, three passes over the decoder output instead of four.
+     *
+     * @param model the model
+     * @param mu posterior means {@code (N, K)}
+     * @param logVar posterior log-variances {@code (N, K)}
+     * @param target flattened targets {@code (N, D)}
+     * @param signs {@code 1 - 2 x} {@code (N, D)} for binary targets and a Bernoulli decoder, or
+     *     {@code null} to use the decoder likelihood as it is
+     * @param samples {@code S}
+     * @return {@code (S, N)} log weights in nats
+     */
+    public NDArray logWeights(Autoencoder model, NDArray mu, NDArray logVar, NDArray target, NDArray signs, int samples) {
         long n = mu.getShape().get(0);
         NDArray eps = mu.getManager().randomNormal(new Shape(samples, n, latent));
         NDArray z = GaussianLatent.sample(mu, logVar, eps);
         NDArray out = model.decoderOutput(z.reshape(samples * n, latent), false);
-        NDArray logPx = logLikelihood(model, out.reshape(samples, n, -1), target, false);
+        NDArray logPx = signs != null && likelihood.bernoulli()
+                ? ai.djl.nn.Activation.softPlus(out.reshape(samples, n, -1).mul(signs)).sum(new int[] {2}).neg()
+                : logLikelihood(model, out.reshape(samples, n, -1), target, false);
         NDArray ratio = Scalars.mul(eps.square().sub(z.square()).sum(new int[] {2}).add(logVar.sum(new int[] {1})), 0.5);
         return logPx.add(ratio);
     }
