@@ -71,7 +71,7 @@ final class InfoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "model        %s: %s%n", c.type(), ModelRegistry.describe(c.type()));
         out.printf(Locale.ROOT, "architecture %s%n", arch);
         out.printf(Locale.ROOT, "code         K = %d, %s (input has %d values), %s code%n", c.latent(), completeness, c.inputSize(),
-                c.latentActivation().equals("none") ? "linear" : c.latentActivation());
+                c.vae() != null ? "Gaussian (mean and log-variance)" : c.latentActivation().equals("none") ? "linear" : c.latentActivation());
         out.printf(Locale.ROOT, "loss         %s, output %s%n", c.loss(), c.output());
         if (c.vae() != null) {
             out.printf(Locale.ROOT, "vae          %s%n", c.vae().describe(c.loss()));

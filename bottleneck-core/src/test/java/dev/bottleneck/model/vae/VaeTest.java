@@ -173,6 +173,28 @@ class VaeTest {
     }
 
     @Test
+    void convolutionalVaeWithAGaussianDecoderTrains() {
+        ModelConfig c = ModelConfig.builder().type("vae").arch("conv").inputShape(1, 8, 8).channels(4, 8).latent(3).loss("mse").build();
+        assertThat(c.vae()).as("a vae config gets the defaults").isEqualTo(VaeConfig.DEFAULT);
+        try (NDManager m = NDManager.newBaseManager(); Autoencoder ae = Autoencoder.create(c, 0)) {
+            NDArray train = TestData.barsArray(m, 128, 8, 1);
+            assertThat(ae.encoderOutput(train, false).getShape()).as("mean and log-variance").isEqualTo(new Shape(128, 6));
+            assertThat(ae.encode(train).getShape()).isEqualTo(new Shape(128, 3));
+            List<EpochResult> r;
+            try (Trainer t = new Trainer(ae, new TrainConfig(8, 32, 3e-3, 0), null)) {
+                r = t.fit(train, null, new TrainingListener() { });
+            }
+            assertThat(r.get(7).trainLoss()).isLessThan(r.get(0).trainLoss());
+            // Gaussian decoder, sigma 0.1: recon = sum (x - m)^2 / 0.02 - 64 log(0.1 sqrt(2 pi)) nats
+            Engine.getInstance().setRandomSeed(3);
+            ForwardOutput out = ae.forward(train, false);
+            double sq = out.reconstruction().sub(train).square().sum().getFloat() / 128;
+            assertThat((double) out.terms().get("recon").getFloat())
+                    .isCloseTo(sq / (2 * 0.01) + 64 * Math.log(0.1 * Math.sqrt(2 * Math.PI)), within(1e-2));
+        }
+    }
+
+    @Test
     void saveLoadRoundTripKeepsWeightsConfigAndLearnedSigma() throws IOException {
         ModelConfig c = ModelConfig.builder().type("vae").vae(new VaeConfig(0.5, 2, 0, 1, "none", null, true)).arch("mlp")
                 .inputShape(5).hidden(6).latent(2).loss("mse").output("none").build();
