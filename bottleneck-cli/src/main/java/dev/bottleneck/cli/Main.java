@@ -36,6 +36,7 @@ import java.io.PrintWriter;
             DenoiseCommand.class,
             InpaintCommand.class,
             FiltersCommand.class,
+            AnomalyCommand.class,
             CommandLine.HelpCommand.class,
         },
         footer = {
@@ -47,6 +48,7 @@ import java.io.PrintWriter;
             "  ./bottleneck probe runs/conv16 --no-pixels",
             "  ./bottleneck reconstruct runs/conv16 --data mnist:test --count 32 --out recon.png",
             "  ./bottleneck filters runs/conv16 --out filters.png",
+            "  ./bottleneck anomaly fit --data mnist --normal-label 3 --arch mlp --out runs/digit3",
             "",
             "Exit codes: 0 success, 1 runtime failure, 2 invalid input.",
         })
