@@ -127,4 +127,39 @@ class CsvChunkReaderTest {
             assertThat(Arrays.copyOf(v, 2)).containsExactly(1, 2);
         }
     }
+
+    @Test
+    void tinyBuffersCrlfByteOrderMarkAndQuotedCellsReadTheSame() throws IOException {
+        String text = "\uFEFF\r\n\"first col\" ,b;x,label\r\n 1.5 ,\"-2e3\",\"ok, fine\"\r\n+3,.25,\"x\"\"y\"\r\n4., 5 ,ok, fine\r\n";
+        Path f = write("q.csv", text.replace("ok, fine\r\n", "\"ok, fine\"\r\n"));
+        for (int size : new int[] {8, 13, 64, 1 << 20}) {
+            try (CsvChunkReader rd = CsvChunkReader.open(f, "label", true, size)) {
+                assertThat(rd.header()).as("buffer " + size).containsExactly("first col", "b;x", "label");
+                float[] v = new float[6];
+                int[] l = new int[3];
+                assertThat(rd.read(v, l, 3)).isEqualTo(3);
+                assertThat(v).containsExactly(1.5f, -2000f, 3f, 0.25f, 4f, 5f);
+                assertThat(rd.labelNames()).containsExactly("ok, fine", "x\"y");
+                assertThat(l).containsExactly(0, 1, 0);
+            }
+        }
+        Path data = write("d.csv", "1,2\n3,4\n5,6");
+        try (CsvChunkReader rd = CsvChunkReader.open(data, null, true, 4)) {
+            float[] v = new float[6];
+            assertThat(rd.read(v, null, 3)).as("first line is data, last line has no newline").isEqualTo(3);
+            assertThat(v).containsExactly(1, 2, 3, 4, 5, 6);
+        }
+    }
+
+    @Test
+    void quotingErrorsAndTrailingSeparators() throws IOException {
+        assertError("x,y\n1,\"2\n", "row 2, column 2: unterminated quoted cell (the quote at character 3 is not closed on this line)");
+        assertError("x,y\n1,\"2\" z\n", "row 2, column 2: text after the closing quote: 'z'");
+        assertError("x,y\n1,2,\n", "row 2: 3 cells but the header has 2");
+        assertError("x,y,z\n1,2,\n", "row 2, column 3 (\"z\"): empty cell");
+        assertError("x,y\n1,0x1F\n", "row 2, column 2 (\"y\"): not a number: '0x1F'");
+        assertError("x,y\n1,2.5f\n", "row 2, column 2 (\"y\"): not a number: '2.5f'");
+        assertError("x,y\n1,-inf\n", "row 2, column 2 (\"y\"): infinity is not allowed");
+        assertError("x,y\n1,é\n", "row 2, column 2 (\"y\"): not a number: 'é'");
+    }
 }
