@@ -17,7 +17,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,7 +100,7 @@ final class AnomalyEvalCommand implements Callable<Integer> {
                     throw new InvalidInputException(ds.path(), "anomaly eval needs labels: give --label-column");
                 }
                 name = ds.toString();
-                long size = Files.size(ds.path());
+                long size = AnomalyScoreCommand.sizeOf(ds.path());
                 console.step(String.format(Locale.ROOT, "scoring %s (%,.1f MiB)", name, size / 1048576.0));
                 try (Console.ByteProgress p = console.byteProgress("scoring", size)) {
                     r = Scoring.csv(am, ds.path(), label, true, null, false, true, p);
@@ -150,8 +149,6 @@ final class AnomalyEvalCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             out.print(json ? Json.compact(rep) + "\n" : text(rep));
             out.flush();
-        } catch (java.io.IOException e) {
-            throw new InvalidInputException("cannot read the data (" + e.getMessage() + ")", e);
         }
         return Main.OK;
     }

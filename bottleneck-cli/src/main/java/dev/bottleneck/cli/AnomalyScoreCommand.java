@@ -97,7 +97,7 @@ final class AnomalyScoreCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    private static long sizeOf(Path p) {
+    static long sizeOf(Path p) {
         try {
             return Files.size(p);
         } catch (java.io.IOException e) {

@@ -14,7 +14,6 @@ import dev.bottleneck.io.AtomicFiles;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -202,16 +201,31 @@ public final class Scoring {
         return cols.size() <= 8 ? String.join(", ", cols) : String.join(", ", cols.subList(0, 8)) + ", ... (" + cols.size() + " columns)";
     }
 
-    /** A chunk of rows on its way from the reading thread to the scoring thread. */
+    /**
+     * A chunk of rows on its way from the reading thread to the scoring thread. Its direct buffer
+     * is what the native array is made from: DJL copies a heap array into a fresh direct buffer,
+     * which only the garbage collector frees, and over a 10-million-row file those buffers held
+     * 400 MB of native memory between collections. Reusing three buffers keeps memory flat.
+     */
     private static final class Chunk {
         final float[] values;
         final int[] labels;
+        final java.nio.ByteBuffer direct;
         int rows;
         Throwable error;
 
         Chunk(int values, int labels) {
             this.values = new float[values];
             this.labels = labels > 0 ? new int[labels] : null;
+            this.direct = java.nio.ByteBuffer.allocateDirect(values * Float.BYTES).order(java.nio.ByteOrder.nativeOrder());
+        }
+
+        /** @return the first {@code rows * d} values as a direct buffer, positioned for reading */
+        java.nio.ByteBuffer fill(int d) {
+            direct.clear();
+            direct.asFloatBuffer().put(values, 0, rows * d);
+            direct.limit(rows * d * Float.BYTES);
+            return direct;
         }
     }
 
@@ -259,7 +273,7 @@ public final class Scoring {
                     int n = c.rows;
                     AnomalyDetector.Scored s;
                     try (NDManager m = det.model().manager().newSubManager()) {
-                        NDArray x = m.create(FloatBuffer.wrap(c.values, 0, n * d), new Shape(n, d), DataType.FLOAT32);
+                        NDArray x = m.create(c.fill(d), new Shape(n, d), DataType.FLOAT32);
                         s = det.run(x, perFeature && w != null);
                     }
                     for (int i = 0; i < n; i++) {
