@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
         footer = {
             "",
             "Examples:",
-            "  ./bottleneck anomaly fit --data csv:sensors.csv --label-column label --normal-label ok --out runs/sensors",
+            "  ./bottleneck anomaly fit --data csv:sensors.csv --label-column label --normal-label ok \\",
+            "      --out runs/sensors",
             "  ./bottleneck anomaly score runs/sensors --data csv:new.csv --out scores.csv --per-feature",
             "  ./bottleneck anomaly eval runs/sensors --data csv:test.csv --label-column label",
             "  ./bottleneck anomaly fit --data mnist --normal-label 3 --arch mlp --out runs/digit3",

@@ -27,8 +27,10 @@ import java.util.concurrent.Callable;
 @Command(
         name = "eval",
         description = {
-            "Evaluate a fitted detector on labelled data: AUROC, AUPRC (average precision), and",
-            "precision, recall and F1 at the saved threshold, anomalies being the positive class.",
+            "AUROC, AUPRC and precision/recall/F1 at the threshold on labelled data, with pictures.",
+            "",
+            "Evaluates a fitted detector: AUROC, AUPRC (average precision), and precision, recall and",
+            "F1 at the saved threshold, anomalies being the positive class.",
             "Rows whose label is not the normal label are anomalies. The normal label is --normal-label,",
             "else the one the detector was fitted with, else 0 when the labels are 0/1.",
             "",

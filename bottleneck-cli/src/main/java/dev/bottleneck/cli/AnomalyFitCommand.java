@@ -18,8 +18,10 @@ import java.util.Locale;
 @Command(
         name = "fit",
         description = {
-            "Fit an anomaly detector: train an autoencoder on normal data (every option of train applies),",
-            "score the training rows and set the threshold at their (1 - contamination) quantile (PyOD).",
+            "Train on normal data and set the anomaly threshold (every option of train applies).",
+            "",
+            "Trains an autoencoder as train does, scores the training rows and sets the threshold at",
+            "their (1 - contamination) quantile (PyOD's rule).",
             "",
             "With --normal-label, only the examples with that label train (a CSV's --label-column, or the",
             "class of mnist, fashion-mnist and image folders); otherwise every row trains. Tables are",

@@ -21,8 +21,9 @@ import java.util.concurrent.Callable;
 @Command(
         name = "score",
         description = {
-            "Score data with a fitted detector: one CSV line per input row,",
-            "  index,score,flag[,err_<column>...]",
+            "Score data: one line index,score,flag per row; CSV input is streamed.",
+            "",
+            "Writes one CSV line per input row, index,score,flag[,err_<column>...]:",
             "index counts data rows from 0, score is the reconstruction error (MSE per value, standardized",
             "units for tables, [0,1] pixels for images), flag is 1 above the threshold of anomaly.json,",
             "and --per-feature adds each feature's squared error (H2O's per_feature; their mean is the score).",
