@@ -29,6 +29,7 @@ import java.io.PrintWriter;
             TrainCommand.class,
             EvalCommand.class,
             ProbeCommand.class,
+            AnomalyCommand.class,
             ReconstructCommand.class,
             EncodeCommand.class,
             DecodeCommand.class,
@@ -36,7 +37,6 @@ import java.io.PrintWriter;
             DenoiseCommand.class,
             InpaintCommand.class,
             FiltersCommand.class,
-            AnomalyCommand.class,
             CommandLine.HelpCommand.class,
         },
         footer = {
@@ -46,9 +46,9 @@ import java.io.PrintWriter;
             "  ./bottleneck train --data mnist --arch conv --latent 16 --epochs 10 --out runs/conv16",
             "  ./bottleneck eval runs/conv16 --json",
             "  ./bottleneck probe runs/conv16 --no-pixels",
+            "  ./bottleneck anomaly fit --data mnist --normal-label 3 --arch mlp --out runs/digit3",
             "  ./bottleneck reconstruct runs/conv16 --data mnist:test --count 32 --out recon.png",
             "  ./bottleneck filters runs/conv16 --out filters.png",
-            "  ./bottleneck anomaly fit --data mnist --normal-label 3 --arch mlp --out runs/digit3",
             "",
             "Exit codes: 0 success, 1 runtime failure, 2 invalid input.",
         })
