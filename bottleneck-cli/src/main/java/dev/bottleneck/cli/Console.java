@@ -184,4 +184,39 @@ final class Console implements TrainingRun.Steps {
             }
         };
     }
+
+    /**
+     * A progress bar over the bytes of a file being read (only on a terminal and without
+     * {@code --quiet}).
+     *
+     * @param task the bar's name
+     * @param totalBytes the file size
+     * @return receives the bytes read so far; close it when done
+     */
+    ByteProgress byteProgress(String task, long totalBytes) {
+        return new ByteProgress(bars ? bar(task, Math.max(1, totalBytes >> 20), " MiB", 1) : null);
+    }
+
+    /** Progress over bytes; a no-op without a bar. */
+    static final class ByteProgress implements java.util.function.LongConsumer, AutoCloseable {
+        private final ProgressBar pb;
+
+        ByteProgress(ProgressBar pb) {
+            this.pb = pb;
+        }
+
+        @Override
+        public void accept(long bytes) {
+            if (pb != null) {
+                pb.stepTo(bytes >> 20);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (pb != null) {
+                pb.close();
+            }
+        }
+    }
 }

@@ -21,11 +21,14 @@ public final class DataOptions {
             description = "Where datasets are cached. Default: $BOTTLENECK_HOME/datasets or ~/.cache/bottleneck/datasets.")
     Path dataDir;
 
+    /** Keep only the examples with this label (set by {@code anomaly fit --normal-label}; not an option here). */
+    String keepLabel;
+
     /**
      * @param progress download progress, or null
      * @return the library options
      */
     DataSources.Options toOptions(dev.bottleneck.data.FetchProgress progress) {
-        return new DataSources.Options(dataDir, labelColumn, resize == null ? null : ImageFolderLoader.parseSize(resize), progress);
+        return new DataSources.Options(dataDir, labelColumn, resize == null ? null : ImageFolderLoader.parseSize(resize), progress, keepLabel);
     }
 }

@@ -48,7 +48,7 @@ import java.util.concurrent.Callable;
             "      --loss bce --binarize dynamic --iw-samples 5 --max-minutes 30 --batch 100 --out runs/iwae5",
             "  ./bottleneck train --resume --out runs/conv16 --epochs 20",
         })
-final class TrainCommand implements Callable<Integer> {
+class TrainCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
@@ -230,6 +230,18 @@ final class TrainCommand implements Callable<Integer> {
                 holdout, dataOptions.toOptions(console.fetchProgress()), b, scale, tc, out, resume,
                 resume ? epochs : null, resume && spec.commandLine().getParseResult().hasMatchedOption("--lr") ? lr : null,
                 overwrite, !noPictures);
+        return run(req, console);
+    }
+
+    /**
+     * Runs the request built from the options ({@code anomaly fit} trains the same way, then
+     * fits its detector).
+     *
+     * @param req the training request
+     * @param console human output
+     * @return the exit code
+     */
+    Integer run(TrainingRun.Request req, Console console) {
         TrainingRun.Result r = TrainingRun.run(req, console.trainingListener(), console);
         printSummary(console, r);
         return Main.OK;

@@ -58,7 +58,8 @@ public final class LoadedModel implements AutoCloseable {
     }
 
     /**
-     * Fills unset file options from the manifest (label column, resize).
+     * Fills unset file options from the manifest (label column, resize); the label to keep is
+     * passed through.
      *
      * @param opts options from the command line
      * @return options with the training-time defaults
@@ -68,7 +69,7 @@ public final class LoadedModel implements AutoCloseable {
         return new DataSources.Options(opts.dataDir(),
                 opts.labelColumn() != null ? opts.labelColumn() : in.labelColumn(),
                 opts.resize() != null ? opts.resize() : in.resize() == null ? null : ImageFolderLoader.parseSize(in.resize()),
-                opts.progress());
+                opts.progress(), opts.keepLabel());
     }
 
     /**

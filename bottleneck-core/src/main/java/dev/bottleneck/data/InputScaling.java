@@ -17,7 +17,7 @@ import java.util.Locale;
  *   <li>{@code pm1}: images, {@code 2 x / rawMax - 1}, pixels in [-1, 1].
  *   <li>{@code standard}: tables, {@code (x - mean_j) / std_j} per column, with {@code mean_j},
  *       {@code std_j} from the training rows; a constant column ({@code std_j = 0}) gets {@code
- *       std_j = 1} so it maps to 0.
+ *       std_j = 1} so it maps to 0 (see {@link Standardizer}, which does the arithmetic).
  *   <li>{@code none}: values used as they are.
  * </ul>
  *
@@ -85,29 +85,8 @@ public record InputScaling(
                 }
                 return new InputScaling(t, train.rawMax(), null, null);
             case "standard": {
-                int d = train.exampleSize();
-                int n = train.size();
-                double[] sum = new double[d];
-                double[] sq = new double[d];
-                float[] v = train.values();
-                for (int i = 0; i < n; i++) {
-                    int o = i * d;
-                    for (int j = 0; j < d; j++) {
-                        double x = v[o + j];
-                        sum[j] += x;
-                        sq[j] += x * x;
-                    }
-                }
-                float[] mean = new float[d];
-                float[] std = new float[d];
-                for (int j = 0; j < d; j++) {
-                    double m = sum[j] / n;
-                    double var = Math.max(0, sq[j] / n - m * m);
-                    mean[j] = (float) m;
-                    double s = Math.sqrt(var);
-                    std[j] = s > 1e-12 * Math.max(1, Math.abs(m)) ? (float) s : 1f;
-                }
-                return new InputScaling(t, null, mean, std);
+                Standardizer st = Standardizer.fit(train.values(), train.exampleSize(), null);
+                return new InputScaling(t, null, st.mean(), st.std());
             }
             default:
                 return new InputScaling(t, null, null, null);
@@ -157,10 +136,7 @@ public record InputScaling(
                 if (d != mean.length) {
                     throw new InvalidInputException(data.name() + ": " + d + " columns, but the model was fitted on " + mean.length);
                 }
-                for (int i = 0; i < v.length; i++) {
-                    int j = i % d;
-                    out.put((v[i] - mean[j]) / std[j]);
-                }
+                standardizer(null).applyInto(v, out);
                 break;
             }
             default:
@@ -211,14 +187,26 @@ public record InputScaling(
                 }
                 break;
             case "standard":
-                for (int i = 0; i < values.length; i++) {
-                    int j = i % exampleSize;
-                    values[i] = values[i] * std[j] + mean[j];
-                }
+                standardizer(null).invertInPlace(values);
                 break;
             default:
                 break;
         }
+    }
+
+    /**
+     * The per-column statistics of a {@code standard} scaling as a {@link Standardizer}, which
+     * does the arithmetic for this class.
+     *
+     * @param columns the column names to attach, or {@code null}
+     * @return the standardizer
+     * @throws IllegalStateException if this scaling is not {@code standard}
+     */
+    public Standardizer standardizer(List<String> columns) {
+        if (!type.equals("standard")) {
+            throw new IllegalStateException("scaling " + type + " has no standardizer");
+        }
+        return new Standardizer(columns, mean, std);
     }
 
     /**

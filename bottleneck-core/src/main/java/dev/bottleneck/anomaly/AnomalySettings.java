@@ -1,0 +1,127 @@
+package dev.bottleneck.anomaly;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.bottleneck.InvalidInputException;
+import dev.bottleneck.io.Json;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The content of {@code anomaly.json}, written by {@code anomaly fit} beside the model: how the
+ * detector scores and where its threshold is, so that {@code anomaly score} and {@code anomaly
+ * eval} need no other flag.
+ *
+ * @param format format version of this file ({@value #FORMAT})
+ * @param score the score's name ({@link AnomalyScore#NAMES})
+ * @param contamination the contamination rate the threshold was set from, in (0, 0.5]
+ * @param threshold flag an example when its score is above this
+ * @param normalLabel the label of the normal class the model was trained on, or {@code null} when
+ *     all rows trained
+ * @param labelColumn the CSV label column at fit time, or {@code null}
+ * @param columns the feature column names (tables with a header), or {@code null}
+ * @param trainRows how many training examples the threshold was set on
+ * @param trainScores summary of the training scores
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record AnomalySettings(
+        @JsonProperty("format") int format,
+        @JsonProperty("score") String score,
+        @JsonProperty("contamination") double contamination,
+        @JsonProperty("threshold") double threshold,
+        @JsonProperty("normal_label") String normalLabel,
+        @JsonProperty("label_column") String labelColumn,
+        @JsonProperty("columns") List<String> columns,
+        @JsonProperty("train_rows") long trainRows,
+        @JsonProperty("train_scores") ScoreSummary trainScores) {
+
+    /** The file name in a model directory. */
+    public static final String FILE = "anomaly.json";
+
+    /** Current format version. */
+    public static final int FORMAT = 1;
+
+    /**
+     * @throws InvalidInputException for an unsupported format, unknown score, contamination out
+     *     of range or a NaN threshold
+     */
+    public AnomalySettings {
+        if (format < 1 || format > FORMAT) {
+            throw new InvalidInputException("anomaly settings format " + format + " is not supported by this version");
+        }
+        if (score == null || !AnomalyScore.NAMES.contains(score)) {
+            throw new InvalidInputException("unknown anomaly score '" + score + "' (known: " + String.join(", ", AnomalyScore.NAMES) + ")");
+        }
+        AnomalyDetector.requireContamination(contamination);
+        if (Double.isNaN(threshold)) {
+            throw new InvalidInputException("anomaly threshold is NaN");
+        }
+        columns = columns == null ? null : List.copyOf(columns);
+    }
+
+    /**
+     * Reads {@code anomaly.json} from a model directory.
+     *
+     * @param dir the model directory
+     * @return the settings
+     * @throws InvalidInputException if the file is missing (the model was trained with {@code
+     *     train}, not {@code anomaly fit}) or invalid
+     */
+    public static AnomalySettings read(Path dir) {
+        Path f = dir.resolve(FILE);
+        if (!java.nio.file.Files.isRegularFile(f)) {
+            throw new InvalidInputException(dir, "has no " + FILE + " (fit an anomaly detector with: bottleneck anomaly fit ... --out " + dir + ")");
+        }
+        return Json.read(f, AnomalySettings.class);
+    }
+
+    /**
+     * Writes {@code anomaly.json} into a model directory, atomically.
+     *
+     * @param dir the model directory
+     */
+    public void write(Path dir) {
+        Json.write(dir.resolve(FILE), this);
+    }
+
+    /**
+     * Order statistics of a set of scores.
+     *
+     * @param min the smallest
+     * @param median the median (linear interpolation)
+     * @param mean the mean
+     * @param p99 the 99th percentile (linear interpolation)
+     * @param max the largest
+     */
+    public record ScoreSummary(
+            @JsonProperty("min") double min,
+            @JsonProperty("median") double median,
+            @JsonProperty("mean") double mean,
+            @JsonProperty("p99") double p99,
+            @JsonProperty("max") double max) {
+
+        /**
+         * @param scores {@code (N)} scores, {@code N >= 1}, not NaN
+         * @return their summary
+         */
+        public static ScoreSummary of(float[] scores) {
+            float[] s = scores.clone();
+            java.util.Arrays.sort(s);
+            double sum = 0;
+            for (float v : s) {
+                sum += v;
+            }
+            return new ScoreSummary(s[0], quantile(s, 0.5), sum / s.length, quantile(s, 0.99), s[s.length - 1]);
+        }
+
+        private static double quantile(float[] sorted, double q) {
+            double pos = (sorted.length - 1) * q;
+            int lo = (int) Math.floor(pos);
+            int hi = Math.min(lo + 1, sorted.length - 1);
+            return sorted[lo] + (pos - lo) * ((double) sorted[hi] - sorted[lo]);
+        }
+    }
+}
