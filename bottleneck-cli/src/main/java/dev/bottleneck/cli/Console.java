@@ -68,6 +68,39 @@ final class Console implements TrainingRun.Steps {
         return b.build();
     }
 
+    /**
+     * A progress counter for a long computation: a bar on a terminal; otherwise a line {@code "*
+     * task: 30% (3,000/10,000), 42 s"} at every tenth; nothing when quiet.
+     *
+     * @param task what is counted, e.g. "NLL, 5000 samples per image"
+     * @param total the count at the end
+     * @return receives the count done so far (non-decreasing)
+     */
+    java.util.function.IntConsumer counter(String task, int total) {
+        if (quiet) {
+            return done -> { };
+        }
+        long t0 = System.nanoTime();
+        if (bars) {
+            ProgressBar pb = bar(task, total, null, 1);
+            return done -> {
+                pb.stepTo(done);
+                if (done >= total) {
+                    pb.close();
+                }
+            };
+        }
+        int[] nextTenth = {1};
+        return done -> {
+            while (nextTenth[0] <= 10 && (long) done * 10 >= (long) nextTenth[0] * total) {
+                err.println(String.format(Locale.ROOT, "* %s: %d%% (%,d/%,d), %.0f s", task, nextTenth[0] * 10, done, total,
+                        (System.nanoTime() - t0) / 1e9));
+                err.flush();
+                nextTenth[0]++;
+            }
+        };
+    }
+
     /** @return a download progress receiver (a bar of MiB on a terminal, nothing otherwise) */
     FetchProgress fetchProgress() {
         if (!bars) {
@@ -94,6 +127,21 @@ final class Console implements TrainingRun.Steps {
                 }
             }
         };
+    }
+
+    /**
+     * @param r an epoch
+     * @return the named loss terms of a model with several (test terms if there are, else
+     *     training terms), e.g. {@code "  [test recon 75.1  kl 25.3  elbo -100.4]"}; empty otherwise
+     */
+    static String terms(EpochResult r) {
+        java.util.Map<String, Double> t = r.testTerms() != null ? r.testTerms() : r.trainTerms();
+        if (t == null || t.size() < 2) {
+            return "";
+        }
+        StringBuilder s = new StringBuilder("  [").append(r.testTerms() != null ? "test" : "train");
+        t.forEach((k, v) -> s.append(String.format(Locale.ROOT, " %s %.4g", k, v)));
+        return s.append(']').toString();
     }
 
     /** @return a training listener: a bar per epoch on a terminal, and one line per epoch */
@@ -129,10 +177,10 @@ final class Console implements TrainingRun.Steps {
                     pb.close();
                     pb = null;
                 }
-                info(String.format(Locale.ROOT, "epoch %d/%d  train %.5g%s  %.1f s  %,.0f samples/s",
-                        r.epoch(), lastEpoch, r.trainLoss(),
+                info(String.format(Locale.ROOT, "epoch %s  train %.5g%s  %.1f s  %,.0f samples/s%s",
+                        lastEpoch == Integer.MAX_VALUE ? String.valueOf(r.epoch()) : r.epoch() + "/" + lastEpoch, r.trainLoss(),
                         r.testLoss() == null ? "" : String.format(Locale.ROOT, "  test %.5g", r.testLoss()),
-                        r.trainSeconds(), r.samplesPerSecond()));
+                        r.trainSeconds(), r.samplesPerSecond(), terms(r)));
             }
         };
     }

@@ -33,10 +33,16 @@ import java.util.concurrent.Callable;
         footer = {
             "",
             "With --json, standard output is one JSON object with at least: mse, psnr, pca_mse, n.",
+            "For a VAE it adds elbo, recon, kl (nats per image; elbo = -(recon + kl)), active_units (Burda et",
+            "al. 2016: posterior-mean variance over the data > 0.01), latent, and with --nll-samples K: nll (the",
+            "importance-sampled -log p(x) in nats, K samples per image), nll_samples, nll_standard_error,",
+            "nll_seconds. Models trained with --binarize static|dynamic are evaluated on one fixed binarization",
+            "of the data (seeded, the same for every run), named in the binarization field.",
             "",
             "Examples:",
             "  ./bottleneck eval runs/quickstart",
             "  ./bottleneck eval runs/quickstart --data mnist:test --json",
+            "  ./bottleneck eval runs/vae --nll-samples 5000 --json",
         })
 final class EvalCommand implements Callable<Integer> {
 
@@ -55,16 +61,32 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--no-pca", negatable = false, description = "Skip the PCA baseline.")
     boolean noPca;
 
+    @Option(names = "--nll-samples", paramLabel = "K",
+            description = "VAE: estimate -log p(x) by importance sampling with K samples per image (Burda et al. use 5000).")
+    Integer nllSamples;
+
+    @Option(names = "--seed", paramLabel = "S",
+            description = "VAE: seed of the sampling in the ELBO and NLL estimates. Default: the model's training seed.")
+    Long seed;
+
     @Override
     public Integer call() {
         common.apply();
         Console console = new Console(spec.commandLine().getErr(), common.quiet || json);
+        if (nllSamples != null && nllSamples < 1) {
+            throw new dev.bottleneck.InvalidInputException("--nll-samples must be at least 1, got " + nllSamples);
+        }
         try (LoadedModel lm = LoadedModel.open(input.modelDir)) {
+            boolean vae = lm.manifest().model().vae() != null;
+            if (!vae && (nllSamples != null || seed != null)) {
+                throw new dev.bottleneck.InvalidInputException(input.modelDir, "is a '" + lm.manifest().model().type()
+                        + "' model; --nll-samples and --seed are for VAEs (train --model vae)");
+            }
             InputScaling scaling = lm.manifest().input().scaling();
             console.step("loading data");
             Dataset d = input.load(lm, console);
             try (NDManager m = NDManager.newBaseManager()) {
-                NDArray x = PreparedData.toArray(d, scaling, m);
+                NDArray x = dev.bottleneck.app.VaeReport.forEvaluation(lm.manifest().model(), PreparedData.toArray(d, scaling, m));
                 console.step("evaluating on " + d.name() + " (" + d.size() + " examples)");
                 ReconstructionMetrics rm = ReconstructionMetrics.evaluate(lm.model(), x, scaling, null);
                 Map<String, Object> out;
@@ -85,6 +107,13 @@ final class EvalCommand implements Callable<Integer> {
                     NDArray t = PreparedData.toArray(train, scaling, m);
                     out = Evaluation.withPca(rm, t, x, scaling, lm.manifest().model().latent(),
                             lm.manifest().training().config().seed());
+                }
+                if (vae) {
+                    console.step("computing the ELBO and active units");
+                    Console progress = new Console(spec.commandLine().getErr(), common.quiet);
+                    out.putAll(dev.bottleneck.app.VaeReport.metrics(lm.model(), x, d.name(),
+                            seed != null ? seed : lm.manifest().training().config().seed(), nllSamples,
+                            nllSamples == null ? null : progress.counter("-log p(x), " + nllSamples + " samples per image", d.size())));
                 }
                 out.put("data", d.name());
                 out.put("model", input.modelDir.toString());

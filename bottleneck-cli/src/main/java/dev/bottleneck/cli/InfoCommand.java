@@ -71,8 +71,11 @@ final class InfoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "model        %s: %s%n", c.type(), ModelRegistry.describe(c.type()));
         out.printf(Locale.ROOT, "architecture %s%n", arch);
         out.printf(Locale.ROOT, "code         K = %d, %s (input has %d values), %s code%n", c.latent(), completeness, c.inputSize(),
-                c.latentActivation().equals("none") ? "linear" : c.latentActivation());
+                c.vae() != null ? "Gaussian (mean and log-variance)" : c.latentActivation().equals("none") ? "linear" : c.latentActivation());
         out.printf(Locale.ROOT, "loss         %s, output %s%n", c.loss(), c.output());
+        if (c.vae() != null) {
+            out.printf(Locale.ROOT, "vae          %s%n", c.vae().describe(c.loss()));
+        }
         out.printf(Locale.ROOT, "parameters   %,d%n", m.parameters());
         Manifest.InputSpec in = m.input();
         out.printf(Locale.ROOT, "input        %s %s, scaling %s%n", in.kind(), Arrays.toString(in.shape()), in.scaling().type());
@@ -84,10 +87,13 @@ final class InfoCommand implements Callable<Integer> {
         }
         if (m.training() != null) {
             Manifest.TrainingInfo t = m.training();
-            out.printf(Locale.ROOT, "training     %d/%d epochs, batch %d, Adam lr %s, seed %d, %.1f s%s%n", t.epochsCompleted(),
-                    t.config().epochs(), t.config().batchSize(), java.math.BigDecimal.valueOf(t.config().learningRate()).stripTrailingZeros().toPlainString(), t.config().seed(), t.trainSeconds(),
-                    t.threads() == null ? "" : ", " + t.threads() + " threads"
-                            + (t.ompWaitPolicy() == null ? "" : " (OMP_WAIT_POLICY=" + t.ompWaitPolicy() + ")"));
+            out.printf(Locale.ROOT, "training     %s, batch %d, Adam lr %s, seed %d, %.1f s%s%n",
+                    t.config().epochs() == Integer.MAX_VALUE ? t.epochsCompleted() + " epochs" : t.epochsCompleted() + "/" + t.config().epochs() + " epochs",
+                    t.config().batchSize(), java.math.BigDecimal.valueOf(t.config().learningRate()).stripTrailingZeros().toPlainString(), t.config().seed(), t.trainSeconds(),
+                    (t.threads() == null ? "" : ", " + t.threads() + " threads"
+                            + (t.ompWaitPolicy() == null ? "" : " (OMP_WAIT_POLICY=" + t.ompWaitPolicy() + ")"))
+                            + (t.config().maxMinutes() == null ? "" : ", budget --max-minutes "
+                                    + java.math.BigDecimal.valueOf(t.config().maxMinutes()).stripTrailingZeros().toPlainString()));
         }
         if (m.metrics() != null && m.metrics().get("mse") != null) {
             out.printf(Locale.ROOT, "metrics      %s%n", Summary.metricsLine(m.metrics()));

@@ -37,6 +37,10 @@ import java.io.PrintWriter;
             DenoiseCommand.class,
             InpaintCommand.class,
             FiltersCommand.class,
+            SampleCommand.class,
+            InterpolateCommand.class,
+            ManifoldCommand.class,
+            LatentMapCommand.class,
             CommandLine.HelpCommand.class,
         },
         footer = {
@@ -49,6 +53,7 @@ import java.io.PrintWriter;
             "  ./bottleneck anomaly fit --data mnist --normal-label 3 --arch mlp --out runs/digit3",
             "  ./bottleneck reconstruct runs/conv16 --data mnist:test --count 32 --out recon.png",
             "  ./bottleneck filters runs/conv16 --out filters.png",
+            "  ./bottleneck sample runs/vae --count 64 --out samples.png",
             "",
             "Exit codes: 0 success, 1 runtime failure, 2 invalid input.",
         })

@@ -29,6 +29,13 @@ final class Summary {
             double gain = num(m.get("mse_vs_pca"));
             s.append(String.format(Locale.ROOT, ": %.0f%% %s error than PCA", Math.abs(gain) * 100, gain >= 0 ? "lower" : "higher"));
         }
+        if (m.get("elbo") != null) {
+            s.append(String.format(Locale.ROOT, "; ELBO %.2f nats/image (recon %.2f, KL %.2f), %s/%s active units",
+                    num(m.get("elbo")), num(m.get("recon")), num(m.get("kl")), m.get("active_units"), m.get("latent")));
+        }
+        if (m.get("nll") != null) {
+            s.append(String.format(Locale.ROOT, "; -log p(x) %.2f nats (%s importance samples)", num(m.get("nll")), m.get("nll_samples")));
+        }
         s.append(String.format(Locale.ROOT, " [n=%s]", m.get("n")));
         return s.toString();
     }

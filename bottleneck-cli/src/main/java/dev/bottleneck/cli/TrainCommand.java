@@ -42,6 +42,10 @@ import java.util.concurrent.Callable;
             "  ./bottleneck train --data mnist --model dae --noise mask:0.5,block:10 --latent 32 --out runs/dae",
             "  ./bottleneck train --data mnist --model cae --arch mlp --hidden none --latent 64 --lambda 0.1 --out runs/cae",
             "  ./bottleneck train --data mnist --model sparse --arch mlp --hidden 512 --latent 256 --rho 0.05 --out runs/sparse",
+            "  ./bottleneck train --data mnist --model vae --arch mlp --hidden 400 --latent 20 --loss bce \\",
+            "      --binarize dynamic --epochs 50 --out runs/vae",
+            "  ./bottleneck train --data mnist --model vae --arch mlp --hidden 200,200 --activation tanh --latent 50 \\",
+            "      --loss bce --binarize dynamic --iw-samples 5 --max-minutes 30 --batch 100 --out runs/iwae5",
             "  ./bottleneck train --resume --out runs/conv16 --epochs 20",
         })
 class TrainCommand implements Callable<Integer> {
@@ -66,8 +70,33 @@ class TrainCommand implements Callable<Integer> {
     DataOptions dataOptions;
 
     @Option(names = "--model", paramLabel = "TYPE", defaultValue = "ae",
-            description = "Model type: ae (plain), dae (denoising), cae (contractive), sparse (default: ${DEFAULT-VALUE}).")
+            description = "Model type: ae (plain), dae (denoising), cae (contractive), sparse, vae (variational) (default: ${DEFAULT-VALUE}).")
     String model;
+
+    @Option(names = "--beta", paramLabel = "B",
+            description = "vae: weight of the KL term (beta-VAE, Higgins et al. 2017) (default 1).")
+    Double beta;
+
+    @Option(names = "--kl-warmup", paramLabel = "EPOCHS",
+            description = "vae: raise the KL weight linearly from 1/EPOCHS to 1 over the first EPOCHS epochs (Bowman et al. 2016) (default 0: off).")
+    Integer klWarmup;
+
+    @Option(names = "--free-bits", paramLabel = "NATS",
+            description = "vae: each latent dimension's batch-mean KL counts at least NATS (Kingma et al. 2016) (default 0: off).")
+    Double freeBits;
+
+    @Option(names = "--iw-samples", paramLabel = "K",
+            description = "vae: train on the importance-weighted bound with K samples (IWAE, Burda et al. 2016) (default 1: the ELBO).")
+    Integer iwSamples;
+
+    @Option(names = "--binarize", paramLabel = "MODE",
+            description = "vae with --loss bce: none, static (one fixed Bernoulli draw of the pixels), dynamic (a new draw every "
+                    + "time an image is seen; evaluation on a fixed draw of the test set) (default none).")
+    String binarize;
+
+    @Option(names = "--sigma", paramLabel = "S|learned",
+            description = "vae with --loss mse: the Gaussian decoder's standard deviation in model units, or learned (default 0.1).")
+    String sigma;
 
     @Option(names = "--noise", paramLabel = "SPEC",
             description = "Input corruption while training (dae default mask:0.25): gaussian:SIGMA, mask:P, dropout:P "
@@ -131,6 +160,11 @@ class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--max-minutes", paramLabel = "M",
+            description = "Wall-clock budget: stop before an epoch that would end past M minutes (training, test loss, checkpoints); "
+                    + "--epochs stays an upper bound (without --epochs: none).")
+    Double maxMinutes;
+
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "The model directory to write, e.g. runs/NAME.")
     Path out;
 
@@ -176,15 +210,16 @@ class TrainCommand implements Callable<Integer> {
             if (latent < 1) {
                 throw new InvalidInputException("--latent must be at least 1, got " + latent);
             }
-            b = ModelConfig.builder().type(model).arch(arch).noise(noise).penalty(penaltySpec(model.toLowerCase(java.util.Locale.ROOT))).tied(tied)
+            b = ModelConfig.builder().type(model).vae(vaeConfig(model.toLowerCase(java.util.Locale.ROOT))).arch(arch).noise(noise).penalty(penaltySpec(model.toLowerCase(java.util.Locale.ROOT))).tied(tied)
                     .latent(latent).hidden(Sizes.parse(hidden, "--hidden")).channels(Sizes.parse(channels, "--channels"))
                     .activation(activation).latentActivation(latentActivation).loss(loss);
-            tc = new TrainConfig(epochs == null ? 10 : epochs, batch, lr, seed);
+            tc = new TrainConfig(epochs != null ? epochs : maxMinutes != null ? Integer.MAX_VALUE : 10, batch, lr, seed, maxMinutes);
         } else {
             // On --resume the architecture, data scaling, batch size and seed are the run's own;
             // only the epoch count and the learning rate may change.
             for (String fixed : new String[] {"--model", "--noise", "--lambda", "--sparsity", "--rho", "--tied", "--arch", "--latent", "--hidden", "--channels", "--activation",
-                    "--latent-activation", "--loss", "--scale", "--batch", "--seed", "--holdout", "--test-data"}) {
+                    "--latent-activation", "--loss", "--scale", "--batch", "--seed", "--holdout", "--test-data",
+                    "--beta", "--kl-warmup", "--free-bits", "--iw-samples", "--binarize", "--sigma", "--max-minutes"}) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(fixed)) {
                     throw new InvalidInputException(fixed + " cannot change when resuming " + out
                             + " (only --epochs and --lr can); train a new run instead");
@@ -210,6 +245,45 @@ class TrainCommand implements Callable<Integer> {
         TrainingRun.Result r = TrainingRun.run(req, console.trainingListener(), console);
         printSummary(console, r);
         return Main.OK;
+    }
+
+    /**
+     * Builds the VAE options from --beta, --kl-warmup, --free-bits, --iw-samples, --binarize and
+     * --sigma.
+     *
+     * @param type the model type
+     * @return the options for a vae, or null for other types
+     * @throws InvalidInputException if a VAE option is given for another type, or is out of range
+     */
+    private dev.bottleneck.model.vae.VaeConfig vaeConfig(String type) {
+        if (!type.equals("vae")) {
+            for (String o : new String[] {"--beta", "--kl-warmup", "--free-bits", "--iw-samples", "--binarize", "--sigma"}) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
+                    throw new InvalidInputException(o + " is for --model vae");
+                }
+            }
+            return null;
+        }
+        Double s = null;
+        boolean learned = false;
+        if (sigma != null) {
+            if (sigma.trim().equalsIgnoreCase("learned")) {
+                learned = true;
+            } else {
+                try {
+                    s = Double.parseDouble(sigma.trim());
+                } catch (NumberFormatException e) {
+                    throw new InvalidInputException("--sigma must be a positive number or 'learned', got '" + sigma + "'");
+                }
+            }
+        }
+        if (s != null && loss.toLowerCase(java.util.Locale.ROOT).equals("bce") || learned && loss.toLowerCase(java.util.Locale.ROOT).equals("bce")) {
+            throw new InvalidInputException("--sigma is for the Gaussian decoder (--loss mse); --loss bce has a Bernoulli decoder");
+        }
+        dev.bottleneck.model.vae.VaeConfig d = dev.bottleneck.model.vae.VaeConfig.DEFAULT;
+        return new dev.bottleneck.model.vae.VaeConfig(beta != null ? beta : d.beta(), klWarmup != null ? klWarmup : d.klWarmup(),
+                freeBits != null ? freeBits : d.freeBits(), iwSamples != null ? iwSamples : d.iwSamples(),
+                binarize != null ? binarize : d.binarize(), s, learned);
     }
 
     /**

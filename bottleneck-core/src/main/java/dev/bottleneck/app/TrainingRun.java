@@ -140,7 +140,7 @@ public final class TrainingRun {
         if (previous != null) {
             TrainConfig saved = previous.training().config();
             trainConfig = new TrainConfig(req.resumeEpochs() != null ? req.resumeEpochs() : saved.epochs(), saved.batchSize(),
-                    req.resumeLearningRate() != null ? req.resumeLearningRate() : saved.learningRate(), saved.seed());
+                    req.resumeLearningRate() != null ? req.resumeLearningRate() : saved.learningRate(), saved.seed(), saved.maxMinutes());
         }
         steps.step("loading " + trainSpec);
         Dataset train = DataSources.load(trainSpec, opts);
@@ -183,8 +183,8 @@ public final class TrainingRun {
 
         try (Autoencoder model = Autoencoder.create(config, trainConfig.seed());
              NDManager data = NDManager.newBaseManager()) {
-            NDArray trainArray = PreparedData.toArray(train, scaling, data);
-            NDArray testArray = PreparedData.toArray(test, scaling, data);
+            NDArray trainArray = VaeReport.forTraining(config, PreparedData.toArray(train, scaling, data));
+            NDArray testArray = VaeReport.forEvaluation(config, PreparedData.toArray(test, scaling, data));
             // From here on the data live in native memory. Keep what the report needs and let the
             // raw copies go, so the Java heap shrinks back before the long training loop.
             Manifest.InputSpec spec = inputSpec(train, scaling, trainSpec, testSpec, holdout, opts);
@@ -242,7 +242,11 @@ public final class TrainingRun {
                 steps.step("training " + model.describe() + ", " + model.parameterCount() + " parameters, on "
                         + trainSize + " examples");
                 try {
-                    trainer.fit(trainArray, testArray, new Listeners(writer, listener));
+                    List<EpochResult> ran = trainer.fit(trainArray, testArray, new Listeners(writer, listener));
+                    if (trainConfig.maxMinutes() != null && trainer.completedEpochs() < trainConfig.epochs() && !ran.isEmpty()) {
+                        steps.step("stopped after epoch " + trainer.completedEpochs() + ": the next epoch would end past --max-minutes "
+                                + java.math.BigDecimal.valueOf(trainConfig.maxMinutes()).stripTrailingZeros().toPlainString());
+                    }
                 } catch (RuntimeException | Error e) {
                     if (previous == null && history.isEmpty()) {
                         // a fresh run that failed before its first checkpoint: nothing worth keeping
@@ -255,6 +259,10 @@ public final class TrainingRun {
                 steps.step("evaluating on " + testName + " (" + testSize + " examples) and fitting PCA-" + config.latent());
                 ReconstructionMetrics rm = ReconstructionMetrics.evaluate(model, testArray, scaling, null);
                 Map<String, Object> metrics = Evaluation.withPca(rm, trainArray, testArray, scaling, config.latent(), trainConfig.seed());
+                if (config.vae() != null) {
+                    steps.step("computing the ELBO and active units on " + testName);
+                    metrics.putAll(VaeReport.metrics(model, testArray, testName, trainConfig.seed(), null, null));
+                }
                 metrics.put("data", testName);
                 metrics.put("train_seconds", sumSeconds(history));
                 metrics.put("epochs", history.size());
@@ -284,6 +292,9 @@ public final class TrainingRun {
     }
 
     static String lossLabel(ModelConfig c) {
+        if (c.vae() != null) {
+            return (c.vae().iwSamples() > 1 ? "-IWAE bound" : "-ELBO") + ", nats per example";
+        }
         return c.loss().equals("bce") ? "BCE, nats per pixel" : "MSE per value (model scale)";
     }
 

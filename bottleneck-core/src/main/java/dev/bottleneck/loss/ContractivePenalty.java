@@ -1,5 +1,6 @@
 package dev.bottleneck.loss;
 
+import dev.bottleneck.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
@@ -52,7 +53,7 @@ public final class ContractivePenalty implements Penalty {
 
     @Override
     public NDArray compute(Context c) {
-        return frobeniusSquared(c).mean().mul((float) lambda);
+        return Scalars.mul(frobeniusSquared(c).mean(), lambda);
     }
 
     /**
@@ -103,7 +104,7 @@ public final class ContractivePenalty implements Penalty {
         NDArray v = x.getManager().randomNormal(s).mul(EPS);
         NDArray plus = c.encoder().apply(x.add(v));
         NDArray minus = c.encoder().apply(x.sub(v));
-        NDArray jv = plus.sub(minus).div(2 * EPS);
+        NDArray jv = Scalars.div(plus.sub(minus), 2 * EPS);
         return jv.square().sum(new int[] {1});
     }
 

@@ -1,5 +1,6 @@
 package dev.bottleneck.loss;
 
+import dev.bottleneck.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import dev.bottleneck.InvalidInputException;
@@ -81,7 +82,7 @@ public final class ReconstructionLoss {
         NDArray e = elementwise(decoderOutput, target);
         // sum then a scalar division rather than mean(): mean's backward materialises the
         // expanded gradient divided by n (one more full-size kernel per step), sum's is a view.
-        return e.sum().div(e.size());
+        return Scalars.div(e.sum(), e.size());
     }
 
     /**

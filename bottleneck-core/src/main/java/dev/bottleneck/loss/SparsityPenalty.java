@@ -1,5 +1,6 @@
 package dev.bottleneck.loss;
 
+import dev.bottleneck.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -31,7 +32,7 @@ public final class SparsityPenalty {
 
         @Override
         public NDArray compute(Context c) {
-            return c.code().abs().mean().mul((float) lambda);
+            return Scalars.mul(c.code().abs().mean(), lambda);
         }
     }
 
@@ -72,9 +73,9 @@ public final class SparsityPenalty {
         public NDArray compute(Context c) {
             NDArray q = c.code().mean(new int[] {0}).clip(1e-6f, 1 - 1e-6f); // (K)
             float p = (float) rho;
-            NDArray kl = q.log().neg().add((float) Math.log(p)).mul(p)
-                    .add(q.neg().add(1f).log().neg().add((float) Math.log(1 - p)).mul(1 - p));
-            return kl.sum().mul((float) beta);
+            NDArray kl = Scalars.mul(q.log().neg().add((float) Math.log(p)), p)
+                    .add(Scalars.mul(q.neg().add(1f).log().neg().add((float) Math.log(1 - p)), 1 - p));
+            return Scalars.mul(kl.sum(), beta);
         }
     }
 }

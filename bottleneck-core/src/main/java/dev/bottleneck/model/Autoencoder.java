@@ -56,6 +56,8 @@ public final class Autoencoder implements AutoCloseable {
     private final Map<String, Parameter> parameters;
     private final Corruption corruption;
     private final Penalty penalty;
+    /** The objective of types whose loss is not the default reconstruction one (VAE), else null. */
+    private final Objective objective;
 
     private Autoencoder(ModelConfig config, long seed) {
         this.config = config;
@@ -66,7 +68,9 @@ public final class Autoencoder implements AutoCloseable {
         if (config.tied() && latent.encoderOutputSize(config.latent()) != config.latent()) {
             throw new InvalidInputException("--tied needs an encoder whose output is the code itself; --model " + config.type() + " has none");
         }
-        this.block = new AutoencoderBlock(encoder, latent, arch.decoder(config, encoder), reconstructionLoss, config.latent());
+        this.objective = ModelRegistry.objectiveFor(config);
+        this.block = new AutoencoderBlock(encoder, latent, arch.decoder(config, encoder), reconstructionLoss, config.latent(),
+                objective == null ? null : objective.parameterBlock());
         float[] range = Corruption.rangeFor(config.output());
         this.corruption = config.noise() == null ? null : Corruption.parse(config.noise(), range[0], range[1]);
         this.penalty = config.penalty() == null ? null : Penalty.parse(config.penalty());
@@ -243,6 +247,9 @@ public final class Autoencoder implements AutoCloseable {
      * @return loss, its terms, code and decoder output
      */
     public ForwardOutput forward(NDArray x, boolean training) {
+        if (objective != null) {
+            return objective.forward(this, x, x, training);
+        }
         NDArray input = training && corruption != null ? corruption.corruptInput(x) : x;
         return forward(input, x, training);
     }
@@ -257,6 +264,9 @@ public final class Autoencoder implements AutoCloseable {
      * @return loss, its terms, code and decoder output
      */
     public ForwardOutput forward(NDArray input, NDArray target, boolean training) {
+        if (objective != null) {
+            return objective.forward(this, input, target, training);
+        }
         NDArray h = block.encoder().forward(parameterStore, new NDList(input), training).singletonOrThrow();
         LatentOutput lo = latent.forward(h, training);
         NDArray out = block.decoder().forward(parameterStore, new NDList(lo.z()), training).singletonOrThrow();
@@ -290,6 +300,58 @@ public final class Autoencoder implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /**
+     * The encoder alone, with gradients when training: the latent layer's input.
+     *
+     * @param x {@code (N, ...inputShape)}, model scale
+     * @param training whether this is a training pass
+     * @return {@code (N, E)}, e.g. {@code E = 2K} (mean and log-variance) for a VAE
+     */
+    public NDArray encoderOutput(NDArray x, boolean training) {
+        return block.encoder().forward(parameterStore, new NDList(x), training).singletonOrThrow();
+    }
+
+    /**
+     * The decoder alone, with gradients when training, before the output activation (logits for a
+     * sigmoid output).
+     *
+     * @param z codes {@code (N, K)}
+     * @param training whether this is a training pass
+     * @return {@code (N, ...inputShape)}
+     */
+    public NDArray decoderOutput(NDArray z, boolean training) {
+        return block.decoder().forward(parameterStore, new NDList(z), training).singletonOrThrow();
+    }
+
+    /**
+     * Runs a block that is part of this model (the objective's parameter block) with the model's
+     * parameter store.
+     *
+     * @param b the block
+     * @param inputs its inputs
+     * @param training whether this is a training pass
+     * @return its outputs
+     */
+    public NDList forwardBlock(ai.djl.nn.Block b, NDList inputs, boolean training) {
+        return b.forward(parameterStore, inputs, training);
+    }
+
+    /** @return the objective of a type with its own loss (a VAE's), or {@code null} for the default */
+    public Objective objective() {
+        return objective;
+    }
+
+    /**
+     * The per-epoch hook the trainer calls before each epoch, for schedules such as KL warm-up.
+     *
+     * @param epoch the epoch about to run, 1-based
+     */
+    public void beginEpoch(int epoch) {
+        if (objective != null) {
+            objective.beginEpoch(epoch);
+        }
     }
 
     /** @return the training corruption, or {@code null} */

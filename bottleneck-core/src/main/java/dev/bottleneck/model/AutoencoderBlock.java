@@ -15,7 +15,9 @@ import dev.bottleneck.loss.ReconstructionLoss;
  * The whole autoencoder as one DJL block, so that its parameters save and load as one DJL
  * parameter stream and a Java user can run it like any other block: {@code (N, ...inputShape) ->
  * (N, ...inputShape)}, input to reconstruction in model scale. Children, in this order: {@code
- * encoder}, the latent layer's parameter block if it has one ({@code latent}), {@code decoder}.
+ * encoder}, the latent layer's parameter block if it has one ({@code latent}), {@code decoder}, and
+ * the objective's parameter block if it has one ({@code objective}, e.g. a VAE decoder's learned
+ * variance).
  */
 final class AutoencoderBlock extends AbstractBlock {
 
@@ -26,8 +28,13 @@ final class AutoencoderBlock extends AbstractBlock {
     private final LatentLayer latent;
     private final ReconstructionLoss reconstructionLoss;
     private final int latentSize;
+    private final Block objective;
 
     AutoencoderBlock(Block encoder, LatentLayer latent, Block decoder, ReconstructionLoss rl, int latentSize) {
+        this(encoder, latent, decoder, rl, latentSize, null);
+    }
+
+    AutoencoderBlock(Block encoder, LatentLayer latent, Block decoder, ReconstructionLoss rl, int latentSize, Block objective) {
         super(VERSION);
         this.encoder = addChildBlock("encoder", encoder);
         this.latent = latent;
@@ -37,6 +44,7 @@ final class AutoencoderBlock extends AbstractBlock {
         this.decoder = addChildBlock("decoder", decoder);
         this.reconstructionLoss = rl;
         this.latentSize = latentSize;
+        this.objective = objective == null ? null : addChildBlock("objective", objective);
     }
 
     Block encoder() {
@@ -64,6 +72,9 @@ final class AutoencoderBlock extends AbstractBlock {
             latent.parameterBlock().initialize(manager, dataType, encoder.getOutputShapes(inputShapes));
         }
         decoder.initialize(manager, dataType, code);
+        if (objective != null) {
+            objective.initialize(manager, dataType, inputShapes);
+        }
     }
 
     @Override

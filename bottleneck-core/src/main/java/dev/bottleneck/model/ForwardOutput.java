@@ -21,7 +21,14 @@ public final class ForwardOutput {
     private final ReconstructionLoss reconstructionLoss;
     private NDArray reconstruction;
 
-    ForwardOutput(NDArray loss, Map<String, NDArray> terms, NDArray z, NDArray decoderOutput, ReconstructionLoss rl) {
+    /**
+     * @param loss the scalar objective
+     * @param terms named scalar terms, in log order
+     * @param z the code fed to the decoder {@code (N, K)}
+     * @param decoderOutput the decoder output before the output activation {@code (N, ...inputShape)}
+     * @param rl the reconstruction loss, for its output activation
+     */
+    public ForwardOutput(NDArray loss, Map<String, NDArray> terms, NDArray z, NDArray decoderOutput, ReconstructionLoss rl) {
         this.loss = loss;
         this.terms = terms;
         this.z = z;
@@ -29,7 +36,10 @@ public final class ForwardOutput {
         this.reconstructionLoss = rl;
     }
 
-    /** @return the scalar training objective (the sum of the terms) */
+    /**
+     * @return the scalar training objective (the sum of the terms for the default objective; for a
+     *     VAE the weighted negative bound, see {@link dev.bottleneck.model.vae.VaeObjective})
+     */
     public NDArray loss() {
         return loss;
     }

@@ -1,8 +1,10 @@
 package dev.bottleneck.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.bottleneck.InvalidInputException;
+import dev.bottleneck.model.vae.VaeConfig;
 import dev.bottleneck.nn.Activations;
 
 import java.util.Arrays;
@@ -32,6 +34,8 @@ import java.util.Locale;
  * @param penalty a {@link dev.bottleneck.loss.Penalty} spec such as {@code "contractive:0.1"} or
  *     {@code "kl:0.05:0.1"}, or {@code null}
  * @param tied MLP decoder weights are the transposed encoder weights
+ * @param vae the variational autoencoder's options ({@code --model vae}), or {@code null} for the
+ *     other types; a {@code vae} config without it gets {@link VaeConfig#DEFAULT}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelConfig(
@@ -48,7 +52,8 @@ public record ModelConfig(
         @JsonProperty("output") String output,
         @JsonProperty("noise") String noise,
         @JsonProperty("penalty") String penalty,
-        @JsonProperty("tied") boolean tied) {
+        @JsonProperty("tied") boolean tied,
+        @JsonProperty("vae") @JsonInclude(JsonInclude.Include.NON_NULL) VaeConfig vae) {
 
     /** Current format version of the config record. */
     public static final int VERSION = 1;
@@ -124,6 +129,36 @@ public record ModelConfig(
             throw new InvalidInputException("--tied is for --arch mlp (the conv decoder has no transposed layers to share)");
         }
         ModelRegistry.validate(type, penalty); // fields are not assigned yet in a compact constructor
+        vae = validateVae(type, vae, latentActivation, noise, penalty, loss);
+    }
+
+    private static VaeConfig validateVae(String type, VaeConfig vae, String latentActivation, String noise, String penalty,
+                                         String loss) {
+        if (!type.equals("vae")) {
+            if (vae != null) {
+                throw new InvalidInputException("the VAE options (--beta, --kl-warmup, --free-bits, --iw-samples, --binarize, --sigma) "
+                        + "are for --model vae, not " + type);
+            }
+            return null;
+        }
+        VaeConfig v = vae != null ? vae : VaeConfig.DEFAULT;
+        if (!latentActivation.equals("none")) {
+            throw new InvalidInputException("--model vae has a Gaussian code (mean and log-variance); --latent-activation must be none, got "
+                    + latentActivation);
+        }
+        if (noise != null) {
+            throw new InvalidInputException("--noise is not supported with --model vae (use --binarize dynamic for fresh inputs each epoch)");
+        }
+        if (penalty != null) {
+            throw new InvalidInputException("--model vae takes no penalty");
+        }
+        if (!v.binarize().equals("none") && !loss.equals("bce")) {
+            throw new InvalidInputException("--binarize " + v.binarize() + " is for the Bernoulli decoder (--loss bce)");
+        }
+        if (loss.equals("bce") && (v.sigma() != null || v.learnSigma())) {
+            throw new InvalidInputException("--sigma is for the Gaussian decoder (--loss mse); --loss bce has a Bernoulli decoder");
+        }
+        return v;
     }
 
     private static String lower(String s, String what) {
@@ -169,13 +204,14 @@ public record ModelConfig(
                 && Arrays.equals(inputShape, c.inputShape) && Arrays.equals(hidden, c.hidden)
                 && Arrays.equals(channels, c.channels) && activation.equals(c.activation)
                 && latentActivation.equals(c.latentActivation) && loss.equals(c.loss) && output.equals(c.output)
-                && java.util.Objects.equals(noise, c.noise) && java.util.Objects.equals(penalty, c.penalty) && tied == c.tied;
+                && java.util.Objects.equals(noise, c.noise) && java.util.Objects.equals(penalty, c.penalty) && tied == c.tied
+                && java.util.Objects.equals(vae, c.vae);
     }
 
     @Override
     public int hashCode() {
         return java.util.Objects.hash(type, arch, Arrays.hashCode(inputShape), latent, Arrays.hashCode(hidden),
-                Arrays.hashCode(channels), activation, latentActivation, loss, output, noise, penalty, tied);
+                Arrays.hashCode(channels), activation, latentActivation, loss, output, noise, penalty, tied, vae);
     }
 
     @Override
@@ -184,7 +220,7 @@ public record ModelConfig(
                 + ", latent=" + latent + ", hidden=" + Arrays.toString(hidden) + ", channels=" + Arrays.toString(channels)
                 + ", activation=" + activation + ", latent_activation=" + latentActivation + ", loss=" + loss
                 + ", output=" + output + (noise == null ? "" : ", noise=" + noise) + (penalty == null ? "" : ", penalty=" + penalty)
-                + (tied ? ", tied" : "") + "]";
+                + (tied ? ", tied" : "") + (vae == null ? "" : ", vae=" + vae) + "]";
     }
 
     /** Mutable builder for {@link ModelConfig}; {@link #build()} validates. */
@@ -202,8 +238,18 @@ public record ModelConfig(
         private String noise;
         private String penalty;
         private boolean tied;
+        private VaeConfig vae;
 
         private Builder() {}
+
+        /**
+         * @param v the VAE options ({@code --model vae} only), or null for the defaults
+         * @return this
+         */
+        public Builder vae(VaeConfig v) {
+            vae = v;
+            return this;
+        }
 
         /**
          * @param v a corruption spec (see {@link dev.bottleneck.data.Corruption}), or null for the
@@ -345,7 +391,7 @@ public record ModelConfig(
             ModelRegistry.Defaults d = ModelRegistry.defaults(type);
             return new ModelConfig(VERSION, type, arch, inputShape, latent, hidden, channels, activation,
                     latentActivation != null ? latentActivation : d.latentActivation(), loss, output,
-                    noise != null ? noise : d.noise(), penalty != null ? penalty : d.penalty(), tied);
+                    noise != null ? noise : d.noise(), penalty != null ? penalty : d.penalty(), tied, vae);
         }
     }
 }

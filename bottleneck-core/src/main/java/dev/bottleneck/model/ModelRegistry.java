@@ -2,8 +2,13 @@ package dev.bottleneck.model;
 
 import dev.bottleneck.InvalidInputException;
 import dev.bottleneck.latent.DeterministicLatent;
+import dev.bottleneck.latent.GaussianLatent;
 import dev.bottleneck.latent.LatentLayer;
+import dev.bottleneck.loss.DecoderLikelihood;
 import dev.bottleneck.loss.Penalty;
+import dev.bottleneck.loss.ReconstructionLoss;
+import dev.bottleneck.model.vae.VaeConfig;
+import dev.bottleneck.model.vae.VaeObjective;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,7 +28,13 @@ import java.util.function.Function;
  *       ||dh/dx||_F^2}, sigmoid code; default {@code contractive:0.05}.
  *   <li>{@code sparse}: sparse autoencoder: KL divergence of each code unit's mean activation to a
  *       target rho (or an L1 penalty), sigmoid code; default {@code kl:0.05:0.05}.
+ *   <li>{@code vae}: variational autoencoder (Kingma and Welling 2014): Gaussian code {@link
+ *       GaussianLatent}, objective {@link VaeObjective} (negative ELBO or IWAE bound, with the
+ *       options of {@link dev.bottleneck.model.vae.VaeConfig}).
  * </ul>
+ *
+ * <p>A type whose loss is not the default reconstruction objective also registers an {@link
+ * Objective} factory ({@link #objectiveFor}).
  */
 public final class ModelRegistry {
 
@@ -41,6 +52,7 @@ public final class ModelRegistry {
                            Function<ModelConfig, LatentLayer> latent) {}
 
     private static final Map<String, Defaults> TYPES = new LinkedHashMap<>();
+    private static final Map<String, Function<ModelConfig, Objective>> OBJECTIVES = new LinkedHashMap<>();
 
     static {
         Function<ModelConfig, LatentLayer> deterministic = c -> new DeterministicLatent(c.latentActivation());
@@ -51,6 +63,12 @@ public final class ModelRegistry {
                 "contractive autoencoder: + lambda ||dh/dx||_F^2 (Rifai et al. 2011)", deterministic));
         TYPES.put("sparse", new Defaults("sigmoid", null, "kl:0.05:0.05", true,
                 "sparse autoencoder: + KL(rho || mean activation) or L1 on the code", deterministic));
+        TYPES.put("vae", new Defaults("none", null, null, false,
+                "variational autoencoder: Gaussian q(z|x), N(0, I) prior, ELBO (Kingma & Welling 2014)", c -> new GaussianLatent()));
+        OBJECTIVES.put("vae", c -> {
+            VaeConfig v = c.vae() != null ? c.vae() : VaeConfig.DEFAULT;
+            return new VaeObjective(c, DecoderLikelihood.of(new ReconstructionLoss(c.loss(), c.output()), v.fixedSigma(), v.learnSigma()));
+        });
     }
 
     private ModelRegistry() {}
@@ -117,5 +135,23 @@ public final class ModelRegistry {
      */
     static LatentLayer latentFor(ModelConfig config) {
         return defaults(config.type()).latent().apply(config);
+    }
+
+    /**
+     * @param config a validated config
+     * @return a new objective for its type, or {@code null} for the default reconstruction
+     *     objective
+     */
+    static Objective objectiveFor(ModelConfig config) {
+        Function<ModelConfig, Objective> f = OBJECTIVES.get(config.type());
+        return f == null ? null : f.apply(config);
+    }
+
+    /**
+     * @param type a model type
+     * @return whether it is a generative model with a prior to sample from (a VAE)
+     */
+    public static boolean hasPrior(String type) {
+        return "vae".equals(type);
     }
 }

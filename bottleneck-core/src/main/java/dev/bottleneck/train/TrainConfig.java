@@ -1,23 +1,31 @@
 package dev.bottleneck.train;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.bottleneck.InvalidInputException;
 
 /**
- * How to train: epochs, minibatch size, Adam learning rate, seed. Immutable, validated at
- * construction; saved in {@code model.json} under {@code "training"}.
+ * How to train: epochs, minibatch size, Adam learning rate, seed, and an optional wall-clock
+ * budget. Immutable, validated at construction; saved in {@code model.json} under {@code
+ * "training"}.
  *
  * @param epochs number of passes over the training set, {@code >= 1}
  * @param batchSize examples per minibatch, {@code >= 1}
  * @param learningRate Adam step size, {@code > 0}
  * @param seed seeds initialisation, shuffling and any noise; same seed and thread count give the
  *     same numbers
+ * @param maxMinutes wall-clock budget of the training loop in minutes (training, per-epoch test
+ *     evaluation and checkpoints), or {@code null} for none: training stops before an epoch that
+ *     would end past the budget, judged by the previous epoch's duration; {@code epochs} stays an
+ *     upper bound
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainConfig(
         @JsonProperty("epochs") int epochs,
         @JsonProperty("batch_size") int batchSize,
         @JsonProperty("learning_rate") double learningRate,
-        @JsonProperty("seed") long seed) {
+        @JsonProperty("seed") long seed,
+        @JsonProperty("max_minutes") Double maxMinutes) {
 
     /**
      * @throws InvalidInputException naming the option that is out of range
@@ -32,6 +40,21 @@ public record TrainConfig(
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new InvalidInputException("--lr must be a positive number, got " + learningRate);
         }
+        if (maxMinutes != null && (!(maxMinutes > 0) || maxMinutes.isInfinite())) {
+            throw new InvalidInputException("--max-minutes must be a positive number, got " + maxMinutes);
+        }
+    }
+
+    /**
+     * A config without a time budget.
+     *
+     * @param epochs number of passes, {@code >= 1}
+     * @param batchSize examples per minibatch, {@code >= 1}
+     * @param learningRate Adam step size, {@code > 0}
+     * @param seed the seed
+     */
+    public TrainConfig(int epochs, int batchSize, double learningRate, long seed) {
+        this(epochs, batchSize, learningRate, seed, null);
     }
 
     /**
@@ -39,6 +62,6 @@ public record TrainConfig(
      * @return a copy with another epoch count (used by {@code --resume --epochs N})
      */
     public TrainConfig withEpochs(int newEpochs) {
-        return new TrainConfig(newEpochs, batchSize, learningRate, seed);
+        return new TrainConfig(newEpochs, batchSize, learningRate, seed, maxMinutes);
     }
 }

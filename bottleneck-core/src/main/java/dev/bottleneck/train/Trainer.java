@@ -30,6 +30,11 @@ import java.util.Random;
  * data, with a clear error if not. After every epoch the test split is evaluated (no gradient) and,
  * if a checkpoint folder is set, a checkpoint is written for {@code --resume}.
  *
+ * <p>Schedules: before each epoch the model's per-epoch hook ({@link Autoencoder#beginEpoch}) runs,
+ * e.g. a VAE's KL warm-up. With a time budget ({@link TrainConfig#maxMinutes()}) training stops
+ * before an epoch that would end past it, judged by the last epoch's duration (training,
+ * evaluation and checkpoint).
+ *
  * <p>Determinism: epoch {@code e} shuffles with {@code Random(seed * 1_000_003 + e)} and reseeds
  * the engine with {@code seed + e}, so a resumed run sees the same minibatches as an uninterrupted
  * one.
@@ -101,8 +106,11 @@ public final class Trainer implements AutoCloseable {
         List<EpochResult> results = new ArrayList<>();
         Engine engine = Engine.getInstance();
         listener.onTrainStart(completedEpochs + 1, config.epochs(), batches);
+        long fitStart = System.nanoTime();
         for (int epoch = completedEpochs + 1; epoch <= config.epochs(); epoch++) {
+            long epochStart = System.nanoTime();
             engine.setRandomSeed((int) (config.seed() + epoch));
+            model.beginEpoch(epoch);
             int[] perm = permutation(n, new Random(config.seed() * 1_000_003L + epoch));
             Map<String, Double> termSums = new LinkedHashMap<>();
             double lossSum = 0;
@@ -171,6 +179,13 @@ public final class Trainer implements AutoCloseable {
                     trainSeconds, evalSeconds, n / trainSeconds, Memory.rssMegabytes());
             results.add(r);
             listener.onEpochEnd(r);
+            if (config.maxMinutes() != null) {
+                double budget = config.maxMinutes() * 60e9;
+                long now = System.nanoTime();
+                if (now - fitStart + (now - epochStart) > budget) {
+                    break; // the next epoch would end past the budget
+                }
+            }
         }
         listener.onTrainEnd();
         return results;
