@@ -4,6 +4,7 @@ import dev.bottleneck.InvalidInputException;
 import dev.bottleneck.anomaly.AnomalyDetector;
 import dev.bottleneck.anomaly.AnomalyFit;
 import dev.bottleneck.anomaly.AnomalyScore;
+import dev.bottleneck.anomaly.ReconstructionProbability;
 import dev.bottleneck.app.TrainingRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,6 +39,7 @@ import java.util.Locale;
             "      --hidden 64,16 --latent 4 --contamination 0.01 --out runs/sensors",
             "  ./bottleneck anomaly fit --data mnist --normal-label 3 --arch mlp --hidden 256 --latent 16 \\",
             "      --epochs 20 --out runs/digit3",
+            "  ./bottleneck anomaly fit --data csv:sensors.csv --model vae --score recon-prob --latent 4 --out runs/sensors-vae",
             "  ./bottleneck anomaly fit --data folder:parts --normal-label good --resize 64x64 --model dae --out runs/parts",
         })
 final class AnomalyFitCommand extends TrainCommand {
@@ -51,8 +53,13 @@ final class AnomalyFitCommand extends TrainCommand {
     double contamination;
 
     @Option(names = "--score", paramLabel = "S", defaultValue = "mse",
-            description = "Anomaly score: mse (reconstruction error per value) (default: ${DEFAULT-VALUE}).")
+            description = "Anomaly score: mse (reconstruction error per value), recon-prob (a VAE's reconstruction probability, "
+                    + "-mean log p(x|z) over posterior samples, nats per row; needs --model vae) (default: ${DEFAULT-VALUE}).")
     String score;
+
+    @Option(names = "--score-samples", paramLabel = "L", defaultValue = "10",
+            description = "Posterior samples per row for --score recon-prob (default: ${DEFAULT-VALUE}).")
+    int scoreSamples;
 
     @Override
     public Integer call() {
@@ -64,6 +71,12 @@ final class AnomalyFitCommand extends TrainCommand {
         }
         if (resume) {
             throw new InvalidInputException("anomaly fit cannot --resume; fit a new run");
+        }
+        if (s.equals(ReconstructionProbability.NAME)) {
+            AnomalyFit.requireVae(model == null ? "ae" : model.trim().toLowerCase(Locale.ROOT));
+            if (scoreSamples < 1) {
+                throw new InvalidInputException("--score-samples must be at least 1, got " + scoreSamples);
+            }
         }
         if (normalLabel != null && normalLabel.isBlank()) {
             throw new InvalidInputException("--normal-label is empty");
@@ -78,7 +91,7 @@ final class AnomalyFitCommand extends TrainCommand {
 
     @Override
     Integer run(TrainingRun.Request req, Console console) {
-        AnomalyFit.Result r = AnomalyFit.run(req, contamination, score.trim().toLowerCase(Locale.ROOT), console.trainingListener(), console);
+        AnomalyFit.Result r = AnomalyFit.run(req, contamination, score.trim().toLowerCase(Locale.ROOT), scoreSamples, console.trainingListener(), console);
         printSummary(console, r.training());
         console.info(String.format(Locale.ROOT, "threshold %.6g: the %.4g%% quantile of %,d training scores (median %.4g); flags %,d of them (%.2f%%)",
                 r.settings().threshold(), 100 * (1 - contamination), r.trainingScores().length, r.settings().trainScores().median(),

@@ -260,6 +260,42 @@ class AnomalyCommandTest {
     }
 
     @Test
+    void reconstructionProbabilityNeedsAVae() {
+        Path out = tmp.resolve("runs/rp");
+        String line = run("anomaly", "fit", "--data", "csv:" + trainCsv, "--label-column", "label", "--normal-label", "ok",
+                "--score", "recon-prob", "--out", out).fails(2);
+        assertThat(line).isEqualTo("bottleneck: error: --score recon-prob needs --model vae (got ae)");
+        run("anomaly", "fit", "--data", "csv:" + trainCsv, "--model", "dae", "--score", "recon-prob", "--out", out)
+                .fails(2, "--score recon-prob needs --model vae (got dae)");
+        run("anomaly", "fit", "--data", "csv:" + trainCsv, "--model", "vae", "--score", "recon-prob", "--score-samples", "0",
+                "--out", out).fails(2, "--score-samples must be at least 1");
+        assertNothingWritten(out, tmp);
+    }
+
+    @Test
+    void aVaeFittedWithReconstructionProbabilityScoresAndEvaluatesWithIt() throws IOException {
+        Path dir = tmp.resolve("runs/vae");
+        run("anomaly", "fit", "--data", "csv:" + trainCsv, "--test-data", "csv:" + testCsv, "--label-column", "label",
+                "--normal-label", "ok", "--model", "vae", "--score", "recon-prob", "--score-samples", "4", "--hidden", "8",
+                "--latent", "2", "--epochs", "3", "--batch", "64", "--contamination", "0.05", "--no-pictures", "--quiet",
+                "--out", dir).ok();
+        JsonNode a = JSON.readTree(dir.resolve("anomaly.json").toFile());
+        assertThat(a.get("score").asText()).isEqualTo("recon-prob");
+        assertThat(a.get("score_samples").asInt()).isEqualTo(4);
+        assertThat(a.has("score_seed")).isTrue();
+        // anomaly score uses the stored score: the training rows get the fit's scores back
+        Path out = tmp.resolve("vae-scores.csv");
+        run("anomaly", "score", dir, "--data", "csv:" + normalCsv, "--out", out, "--quiet").ok();
+        float[] s = scoresOf(out);
+        Arrays.sort(s);
+        JsonNode ts = a.get("train_scores");
+        assertThat((double) s[0]).isCloseTo(ts.get("min").asDouble(), within(1e-5 * Math.max(1, Math.abs(ts.get("min").asDouble()))));
+        assertThat((double) s[599]).isCloseTo(ts.get("max").asDouble(), within(1e-5 * Math.max(1, Math.abs(ts.get("max").asDouble()))));
+        JsonNode e = JSON.readTree(run("anomaly", "eval", dir, "--data", "csv:" + testCsv, "--json", "--no-pictures").ok().outLines().get(0));
+        assertThat(e.get("score").asText()).isEqualTo("recon-prob");
+    }
+
+    @Test
     void otherMisuseGetsOneLine() {
         Path plain = tmp.resolve("runs/plain");
         run("train", "--data", "csv:" + trainCsv, "--label-column", "label", "--hidden", "4", "--latent", "2", "--epochs", "1",

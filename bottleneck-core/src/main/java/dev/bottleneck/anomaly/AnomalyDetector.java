@@ -172,7 +172,8 @@ public final class AnomalyDetector {
     }
 
     /**
-     * Per-feature errors (H2O's {@code per_feature}): their mean over a row is the row's score.
+     * Per-feature errors (H2O's {@code per_feature}): their mean over a row is the row's score for {@code mse}
+     * (for {@code recon-prob}, the posterior-mean squared errors; see {@link AnomalyScore#perFeatureAveragesToScore}).
      *
      * @param x {@code (N, ...inputShape)} in model scale
      * @return {@code (N, F)} row-major
@@ -208,7 +209,7 @@ public final class AnomalyDetector {
                     NDArray e = score.perFeature(model, b);
                     float[] part = e.toFloatArray();
                     System.arraycopy(part, 0, pf, from * f, part.length);
-                    s = e.mean(new int[] {1});
+                    s = score.perFeatureAveragesToScore() ? e.mean(new int[] {1}) : score.score(model, b);
                 } else {
                     s = score.score(model, b);
                 }

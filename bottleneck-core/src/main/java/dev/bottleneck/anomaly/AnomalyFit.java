@@ -39,7 +39,9 @@ public final class AnomalyFit {
      *     (rows with other labels are left out of training), {@code null} to train on all rows.
      *     Resuming is not supported.
      * @param contamination expected fraction of anomalies in the training data, in (0, 0.5]
-     * @param scoreName the score, one of {@link AnomalyScore#NAMES}
+     * @param scoreName the score, one of {@link AnomalyScore#NAMES}; {@code recon-prob} needs a
+     *     {@code vae} model
+     * @param scoreSamples posterior samples per row for {@code recon-prob}, {@code >= 1}
      * @param listener per-batch and per-epoch progress
      * @param steps coarse step messages
      * @return what was produced
@@ -48,9 +50,26 @@ public final class AnomalyFit {
      */
     public static Result run(TrainingRun.Request req, double contamination, String scoreName, TrainingListener listener,
                              TrainingRun.Steps steps) {
+        return run(req, contamination, scoreName, ReconstructionProbability.DEFAULT_SAMPLES, listener, steps);
+    }
+
+    /**
+     * Runs the job with a sample count for {@code recon-prob}; see {@link #run(TrainingRun.Request,
+     * double, String, TrainingListener, TrainingRun.Steps)}. The score's noise seed is the training
+     * seed.
+     */
+    public static Result run(TrainingRun.Request req, double contamination, String scoreName, int scoreSamples,
+                             TrainingListener listener, TrainingRun.Steps steps) {
         AnomalyDetector.requireContamination(contamination);
         if (scoreName == null || !AnomalyScore.NAMES.contains(scoreName)) {
             throw new InvalidInputException("unknown --score '" + scoreName + "' (known: " + String.join(", ", AnomalyScore.NAMES) + ")");
+        }
+        boolean recProb = scoreName.equals(ReconstructionProbability.NAME);
+        if (recProb) {
+            requireVae(req.model() == null ? "(resumed)" : req.model().type());
+            if (scoreSamples < 1) {
+                throw new InvalidInputException("--score-samples must be at least 1, got " + scoreSamples);
+            }
         }
         if (req.resume()) {
             throw new InvalidInputException("anomaly fit cannot resume a run; fit a new one (or train --resume, then anomaly fit)");
@@ -61,7 +80,9 @@ public final class AnomalyFit {
             InputScaling scaling = man.input().scaling();
             steps.step("scoring the training data and setting the threshold at the " + percent(1 - contamination) + " quantile");
             Dataset train = lm.loadTrainingData(req.dataOptions());
-            AnomalyDetector det = AnomalyDetector.fit(lm.model(), scaling, AnomalyScore.byName(scoreName, scaling), train, contamination);
+            long seed = req.train() != null ? req.train().seed() : 0;
+            AnomalyScore score = AnomalyScore.byName(scoreName, scaling, scoreSamples, seed);
+            AnomalyDetector det = AnomalyDetector.fit(lm.model(), scaling, score, train, contamination);
             float[] s = det.trainingScores();
             long flagged = 0;
             for (int p : det.predict(s)) {
@@ -70,11 +91,22 @@ public final class AnomalyFit {
             if (scaling.type().equals("standard")) {
                 scaling.standardizer(man.input().columnNames()).write(trained.dir().resolve(dev.bottleneck.data.Standardizer.FILE));
             }
-            AnomalySettings settings = new AnomalySettings(AnomalySettings.FORMAT, scoreName, contamination, det.threshold(),
+            AnomalySettings settings = new AnomalySettings(AnomalySettings.FORMAT, scoreName,
+                    recProb ? scoreSamples : null, recProb ? seed : null, contamination, det.threshold(),
                     req.dataOptions().keepLabel(), man.input().labelColumn(), man.input().columnNames(), s.length,
                     AnomalySettings.ScoreSummary.of(s));
             settings.write(trained.dir());
             return new Result(trained, settings, s, flagged);
+        }
+    }
+
+    /**
+     * @param modelType the {@code --model} type
+     * @throws InvalidInputException unless it is {@code vae} ({@code recon-prob} needs a posterior)
+     */
+    public static void requireVae(String modelType) {
+        if (!"vae".equals(modelType)) {
+            throw new InvalidInputException("--score " + ReconstructionProbability.NAME + " needs --model vae (got " + modelType + ")");
         }
     }
 

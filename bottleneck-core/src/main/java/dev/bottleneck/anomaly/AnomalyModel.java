@@ -52,7 +52,7 @@ public final class AnomalyModel implements AutoCloseable {
                     throw new InvalidInputException(sf, "does not match the input scaling in model.json (the two files come from different fits)");
                 }
             }
-            AnomalyScore score = AnomalyScore.byName(settings.score(), scaling);
+            AnomalyScore score = settings.anomalyScore(scaling);
             AnomalyDetector det = AnomalyDetector.restore(lm.model(), scaling, score, settings.contamination(), settings.threshold());
             return new AnomalyModel(lm, settings, st, det);
         } catch (RuntimeException e) {

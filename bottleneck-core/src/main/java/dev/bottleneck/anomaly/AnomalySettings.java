@@ -16,6 +16,9 @@ import java.util.List;
  *
  * @param format format version of this file ({@value #FORMAT})
  * @param score the score's name ({@link AnomalyScore#NAMES})
+ * @param scoreSamples posterior samples per row of {@code recon-prob}, or {@code null} for other
+ *     scores
+ * @param scoreSeed the noise seed of {@code recon-prob}, or {@code null} for other scores
  * @param contamination the contamination rate the threshold was set from, in (0, 0.5]
  * @param threshold flag an example when its score is above this
  * @param normalLabel the label of the normal class the model was trained on, or {@code null} when
@@ -30,6 +33,8 @@ import java.util.List;
 public record AnomalySettings(
         @JsonProperty("format") int format,
         @JsonProperty("score") String score,
+        @JsonProperty("score_samples") Integer scoreSamples,
+        @JsonProperty("score_seed") Long scoreSeed,
         @JsonProperty("contamination") double contamination,
         @JsonProperty("threshold") double threshold,
         @JsonProperty("normal_label") String normalLabel,
@@ -55,11 +60,23 @@ public record AnomalySettings(
         if (score == null || !AnomalyScore.NAMES.contains(score)) {
             throw new InvalidInputException("unknown anomaly score '" + score + "' (known: " + String.join(", ", AnomalyScore.NAMES) + ")");
         }
+        if (scoreSamples != null && scoreSamples < 1) {
+            throw new InvalidInputException("anomaly score_samples must be at least 1, got " + scoreSamples);
+        }
         AnomalyDetector.requireContamination(contamination);
         if (Double.isNaN(threshold)) {
             throw new InvalidInputException("anomaly threshold is NaN");
         }
         columns = columns == null ? null : List.copyOf(columns);
+    }
+
+    /**
+     * @param scaling the model's input scaling
+     * @return the score these settings name, with its sample count and seed
+     */
+    public AnomalyScore anomalyScore(dev.bottleneck.data.InputScaling scaling) {
+        return AnomalyScore.byName(score, scaling, scoreSamples == null ? ReconstructionProbability.DEFAULT_SAMPLES : scoreSamples,
+                scoreSeed == null ? 0 : scoreSeed);
     }
 
     /**

@@ -289,6 +289,11 @@ public record ModelConfig(
             return this;
         }
 
+        /** @return the model type set so far, e.g. {@code "ae"} */
+        public String type() {
+            return type;
+        }
+
         /**
          * @param v {@code "mlp"} or {@code "conv"}
          * @return this

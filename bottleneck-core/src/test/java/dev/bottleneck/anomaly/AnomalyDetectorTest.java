@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class AnomalyDetectorTest {
 
     /** Rows: inliers {@code x = A [u, v] + noise}; outliers uniform in the same box, off the plane. */
-    private static float[] rows(int inliers, int outliers, long seed, boolean[] isOutlier) {
+    static float[] rows(int inliers, int outliers, long seed, boolean[] isOutlier) {
         Random mixR = new Random(42);
         double[][] a = new double[6][2];
         for (double[] row : a) {
@@ -50,7 +50,7 @@ class AnomalyDetectorTest {
         return v;
     }
 
-    private static Dataset table(float[] v) {
+    static Dataset table(float[] v) {
         return Dataset.builder("t", Dataset.Kind.TABLE).exampleShape(6).values(v).build();
     }
 
