@@ -1,5 +1,6 @@
 package dev.bottleneck.cli;
 
+import dev.bottleneck.engine.EngineSetup;
 import picocli.CommandLine.Option;
 
 /** Options every verb shares: verbosity and native threads. */
@@ -16,17 +17,15 @@ public final class CommonOptions {
     Integer threads;
 
     /**
-     * Applies the options before the engine starts: thread count and log level.
+     * Applies the options before the engine starts: log level, then the one engine set-up of
+     * every verb ({@link EngineSetup}: threads, OpenMP wait policy, allocator, convolution route).
+     *
+     * @throws dev.bottleneck.InvalidInputException if {@code --threads} is below 1
      */
     void apply() {
-        if (threads != null) {
-            if (threads < 1) {
-                throw new dev.bottleneck.InvalidInputException("--threads must be at least 1, got " + threads);
-            }
-            System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
-        }
         if (verbose) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
         }
+        EngineSetup.apply(new EngineSetup.Options(threads, null, null));
     }
 }

@@ -41,6 +41,7 @@ import java.io.PrintWriter;
             InterpolateCommand.class,
             ManifoldCommand.class,
             LatentMapCommand.class,
+            DoctorCommand.class,
             CommandLine.HelpCommand.class,
         },
         footer = {
@@ -54,6 +55,7 @@ import java.io.PrintWriter;
             "  ./bottleneck reconstruct runs/conv16 --data mnist:test --count 32 --out recon.png",
             "  ./bottleneck filters runs/conv16 --out filters.png",
             "  ./bottleneck sample runs/vae --count 64 --out samples.png",
+            "  ./bottleneck doctor",
             "",
             "Exit codes: 0 success, 1 runtime failure, 2 invalid input.",
         })
@@ -80,6 +82,7 @@ public final class Main implements Runnable {
      * @param args command-line arguments
      */
     public static void main(String[] args) {
+        dev.bottleneck.engine.EngineSetup.startSampling();
         System.setProperty("java.awt.headless", "true");
         int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         System.exit(code);

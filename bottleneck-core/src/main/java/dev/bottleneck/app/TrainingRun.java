@@ -113,6 +113,7 @@ public final class TrainingRun {
      * @throws BottleneckException for failures while training or writing
      */
     public static Result run(Request req, TrainingListener listener, Steps steps) {
+        dev.bottleneck.engine.EngineSetup.ensureApplied();
         ModelDirectory dir = ModelDirectory.at(req.out());
         Manifest previous = null;
         if (req.resume()) {

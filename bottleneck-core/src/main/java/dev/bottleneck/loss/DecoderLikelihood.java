@@ -114,7 +114,7 @@ public final class DecoderLikelihood extends AbstractBlock {
         if (bernoulli) {
             return Double.NaN;
         }
-        return logSigma == null ? sigma : Math.exp(logSigma.getArray().getFloat());
+        return logSigma == null ? sigma : Math.exp(logSigma.getArray().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble());
     }
 
     @Override

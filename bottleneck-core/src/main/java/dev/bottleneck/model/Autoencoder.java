@@ -59,8 +59,13 @@ public final class Autoencoder implements AutoCloseable {
     /** The objective of types whose loss is not the default reconstruction one (VAE), else null. */
     private final Objective objective;
 
-    private Autoencoder(ModelConfig config, long seed) {
+    /** The floating-point type of the weights: float32, or float64 for reference computations. */
+    private final DataType dataType;
+
+    private Autoencoder(ModelConfig config, long seed, DataType dataType) {
+        dev.bottleneck.engine.EngineSetup.ensureApplied();
         this.config = config;
+        this.dataType = dataType;
         Architecture arch = Architectures.get(config.arch());
         this.latent = ModelRegistry.latentFor(config);
         this.reconstructionLoss = new ReconstructionLoss(config.loss(), config.output());
@@ -77,7 +82,7 @@ public final class Autoencoder implements AutoCloseable {
         this.manager = NDManager.newBaseManager();
         Engine.getInstance().setRandomSeed((int) seed);
         block.setInitializer(new TorchDefaultInitializer(), Parameter.Type.WEIGHT);
-        block.initialize(manager, DataType.FLOAT32, new Shape(batchShape(1)));
+        block.initialize(manager, dataType, new Shape(batchShape(1)));
         this.parameterStore = new ParameterStore(manager, false);
         Map<String, Parameter> p = new LinkedHashMap<>();
         for (Pair<String, Parameter> e : block.getParameters()) {
@@ -96,7 +101,64 @@ public final class Autoencoder implements AutoCloseable {
      * @throws InvalidInputException if the config cannot be built
      */
     public static Autoencoder create(ModelConfig config, long seed) {
-        return new Autoencoder(config, seed);
+        return new Autoencoder(config, seed, DataType.FLOAT32);
+    }
+
+    /**
+     * Builds a model whose weights are of the given floating-point type. Float64 models are the
+     * reference of the gradient checks ({@link dev.bottleneck.check.GradientCheck}): the same
+     * weights ({@link #copyParametersFrom}) and inputs in float64 give the gradient that the
+     * float32 model should match. Their inputs must be float64 too.
+     *
+     * @param config the architecture
+     * @param seed seeds the engine's random generator before initialisation
+     * @param dataType {@link DataType#FLOAT32} or {@link DataType#FLOAT64}
+     * @return the model; close it when done
+     * @throws InvalidInputException if the config cannot be built
+     * @throws IllegalArgumentException for another data type
+     */
+    public static Autoencoder create(ModelConfig config, long seed, DataType dataType) {
+        if (dataType != DataType.FLOAT32 && dataType != DataType.FLOAT64) {
+            throw new IllegalArgumentException("an autoencoder's weights are float32 or float64, not " + dataType);
+        }
+        return new Autoencoder(config, seed, dataType);
+    }
+
+    /**
+     * Copies every weight of another model of the same config into this one, converting the
+     * floating-point type (float32 weights into a float64 reference model, for example).
+     *
+     * @param other a model with the same parameter names and shapes
+     * @throws IllegalArgumentException if a parameter is missing or of another shape
+     */
+    public void copyParametersFrom(Autoencoder other) {
+        for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+            Parameter src = other.parameters.get(e.getKey());
+            NDArray dst = e.getValue().getArray();
+            if (src == null || !src.getArray().getShape().equals(dst.getShape())) {
+                throw new IllegalArgumentException("parameter " + e.getKey() + " is missing or of another shape in the source model");
+            }
+            try (NDManager m = manager.newSubManager()) {
+                NDArray v = src.getArray().toType(DataType.FLOAT64, true);
+                v.attach(m);
+                double[] values = v.toDoubleArray();
+                if (dataType == DataType.FLOAT64) {
+                    dst.set(values);
+                } else {
+                    float[] f = new float[values.length];
+                    for (int i = 0; i < f.length; i++) {
+                        f[i] = (float) values[i];
+                    }
+                    dst.set(f);
+                }
+            }
+        }
+        parameterStore = new ParameterStore(manager, false);
+    }
+
+    /** @return the floating-point type of the weights (float32 unless built as a reference) */
+    public DataType dataType() {
+        return dataType;
     }
 
     /**
@@ -111,7 +173,7 @@ public final class Autoencoder implements AutoCloseable {
      *     parameter file, or its shapes do not match the config
      */
     public static Autoencoder load(ModelConfig config, InputStream in, Path source) {
-        Autoencoder ae = new Autoencoder(config, 0);
+        Autoencoder ae = new Autoencoder(config, 0, DataType.FLOAT32);
         try {
             ae.loadParameters(in, source);
             return ae;

@@ -3,10 +3,10 @@ package dev.bottleneck.model;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import dev.bottleneck.InvalidInputException;
 import dev.bottleneck.nn.Activations;
+import dev.bottleneck.nn.Conv2d;
 import dev.bottleneck.nn.Reshape;
 import dev.bottleneck.nn.Upsample2d;
 
@@ -60,13 +60,9 @@ public final class ConvArchitecture implements Architecture {
         return sizes;
     }
 
+    /** A 3x3 convolution, padding 1; padded to 16 output channels in training (see {@link Conv2d}). */
     private static Conv2d conv(int filters, int stride) {
-        return Conv2d.builder()
-                .setKernelShape(new Shape(3, 3))
-                .setFilters(filters)
-                .optStride(new Shape(stride, stride))
-                .optPadding(new Shape(1, 1))
-                .build();
+        return Conv2d.of(filters, 3, stride, 1);
     }
 
     @Override

@@ -144,7 +144,9 @@ public final class Trainer implements AutoCloseable {
                         double loss = out.loss().getFloat();
                         if (!Double.isFinite(loss)) {
                             throw new BottleneckException("training diverged: loss is " + loss + " at epoch " + epoch
-                                    + ", batch " + (b + 1) + "; try a lower --lr");
+                                    + ", batch " + (b + 1) + (epoch == 1
+                                    ? "; run 'bottleneck doctor' to check this machine's gradients, then try a lower --lr"
+                                    : "; try a lower --lr"));
                         }
                         lossSum += loss;
                         if (out.terms().size() > 1) {
