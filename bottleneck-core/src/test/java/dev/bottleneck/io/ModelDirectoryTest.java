@@ -97,6 +97,41 @@ class ModelDirectoryTest {
     }
 
     @Test
+    void staleTemporaryFilesAreThoseOfWritersThatAreGone(@TempDir Path tmp) throws Exception {
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        long gone = p.pid();
+        long live = ProcessHandle.current().parent().orElseThrow().pid();
+        long self = ProcessHandle.current().pid();
+        Path dead = Files.writeString(tmp.resolve(".scores.csv.tmp-" + gone + "-abc"), "half");
+        Path alive = Files.writeString(tmp.resolve(".scores.csv.tmp-" + live + "-abc"), "in progress");
+        Path mine = Files.writeString(tmp.resolve(".model.json.tmp-" + self + "-abc"), "in progress");
+        Path legacyOld = Files.writeString(tmp.resolve(".model.json.tmp-abc"), "old");
+        Files.setLastModifiedTime(legacyOld, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
+        Path legacyNew = Files.writeString(tmp.resolve(".model.json.tmp-xyz"), "new");
+        Path plain = Files.writeString(tmp.resolve("scores.csv"), "index,score,flag\n");
+        assertThat(AtomicFiles.isStale(dead)).isTrue();
+        assertThat(AtomicFiles.isStale(alive)).as("a live writer's file").isFalse();
+        assertThat(AtomicFiles.isStale(mine)).as("this process's file").isFalse();
+        assertThat(AtomicFiles.isStale(legacyOld)).as("no pid, older than this process").isTrue();
+        assertThat(AtomicFiles.isStale(legacyNew)).as("no pid, newer than this process").isFalse();
+        assertThat(AtomicFiles.isStale(plain)).isFalse();
+
+        // the next write of scores.csv removes its own stale temporary file, not the others
+        AtomicFiles.writeString(tmp.resolve("scores.csv"), "new");
+        assertThat(dead).doesNotExist();
+        assertThat(alive).exists();
+        assertThat(legacyOld).exists();
+        // a sweep of the folder removes every stale one
+        assertThat(AtomicFiles.cleanStale(tmp)).isEqualTo(1);
+        assertThat(legacyOld).doesNotExist();
+        try (var s = Files.list(tmp)) {
+            assertThat(s.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder(alive.getFileName().toString(),
+                    mine.getFileName().toString(), legacyNew.getFileName().toString(), "scores.csv");
+        }
+    }
+
+    @Test
     void picturesHaveTheExpectedLayout(@TempDir Path tmp) throws Exception {
         float[] px = new float[4 * 2 * 3];
         px[0] = 1f; // top-left pixel of image 0 white
