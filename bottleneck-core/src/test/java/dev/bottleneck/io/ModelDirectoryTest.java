@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ModelDirectoryTest {
 
     private static Manifest manifest(ModelConfig c, long params, String sha) {
-        return new Manifest(Manifest.FORMAT, "test", "now", c, params, sha,
+        return new Manifest(Manifest.FORMAT, Manifest.COMPLETE, "test", "now", c, params, sha,
                 new Manifest.InputSpec("image", c.inputShape(), new InputScaling("unit", 255f, null, null), "mnist", "mnist:test",
                         null, null, null, null, null),
                 new Manifest.TrainingInfo(new TrainConfig(1, 8, 1e-3, 0), 1, 1.0, 2, null, 10), Map.of("mse", 0.01));
@@ -129,6 +129,33 @@ class ModelDirectoryTest {
             assertThat(s.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder(alive.getFileName().toString(),
                     mine.getFileName().toString(), legacyNew.getFileName().toString(), "scores.csv");
         }
+    }
+
+    @Test
+    void anUnfinishedRunIsDescribedAndNotLoaded(@TempDir Path tmp) throws Exception {
+        ModelConfig c = ModelConfig.builder().arch("mlp").inputShape(4).hidden().latent(2).build();
+        ModelDirectory dir = ModelDirectory.at(tmp.resolve("run"));
+        try (Autoencoder ae = Autoencoder.create(c, 1)) {
+            String sha = dir.writeParams(ae);
+            Manifest done = manifest(c, ae.parameterCount(), sha);
+            dir.writeManifest(done.withStatus(Manifest.TRAINING, done.training()));
+            assertThat(dir.manifest().paramsSha256()).as("an unfinished run names no weights").isNull();
+            assertThat(dir.manifest().metrics()).isNull();
+            assertThatThrownBy(dir::loadModel).isInstanceOf(InvalidInputException.class)
+                    .hasMessage(dir.path() + ": unfinished run (no epoch saved yet); finish it with: bottleneck train --resume --out "
+                            + dir.path());
+            dir.writeManifest(done.withStatus(Manifest.EVALUATING, done.training()));
+            assertThatThrownBy(dir::loadModel).isInstanceOf(InvalidInputException.class).hasMessageContaining("the final evaluation is not");
+            dir.writeManifest(done.withStatus(Manifest.COMPLETE, done.training()));
+            assertThat(dir.manifest().complete()).isTrue();
+            dir.loadModel().close();
+        }
+        // a manifest without status (written before the field existed) is a finished model
+        String json = Files.readString(dir.path().resolve(ModelDirectory.MANIFEST)).replace("\"status\" : \"complete\",", "");
+        assertThat(json).doesNotContain("status");
+        Files.writeString(dir.path().resolve(ModelDirectory.MANIFEST), json);
+        assertThat(dir.manifest().complete()).isTrue();
+        dir.loadModel().close();
     }
 
     @Test
