@@ -19,9 +19,15 @@ EF=${EPOCHS_FILTERS:-10}
 B=./bottleneck
 $B data fetch mnist --quiet >/dev/null
 t() { /usr/bin/time -f "%e" -a -o "$out/times.txt" "$@"; }
-# train NAME ARGS...: trains into $out/NAME unless a finished run (metrics.json) is there; logs seconds.
+# train NAME ARGS...: trains into $out/NAME unless a finished run is there, finishes an interrupted
+# one (model.json status training or evaluating) with --resume; logs seconds.
 train() {
   local name=$1; shift
+  if grep -qsE '"status" : "(training|evaluating)"' "$out/$name/model.json"; then
+    echo "   $name: finishing the interrupted run" >&2
+    /usr/bin/time -f "$name %e" -a -o "$out/times.txt" $B train --resume --out "$out/$name" --quiet
+    return
+  fi
   if [[ -f "$out/$name/metrics.json" ]]; then echo "   $name: done before, kept" >&2; return; fi
   echo "   $name" >&2
   /usr/bin/time -f "$name %e" -a -o "$out/times.txt" $B train "$@" --out "$out/$name" --quiet --overwrite

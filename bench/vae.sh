@@ -43,10 +43,14 @@ skip() { [[ ",$SKIP," == *",$1,"* ]]; }
   echo "settings: MINUTES=$MINUTES K=$K HIDDEN=$HIDDEN ACTIVATION=$ACTIVATION LATENT=$LATENT BATCH=$BATCH LR=$LR MINUTES_SMALL=$MS OMP_WAIT_POLICY=$OMP_WAIT_POLICY"
 } > "$out/machine.txt"
 
-# train NAME ARGS...: trains into $out/NAME unless a finished run (metrics.json) is there.
+# train NAME ARGS...: trains into $out/NAME unless a finished run (metrics.json, and model.json not
+# unfinished) is there. An interrupted run starts again: resuming it would give it a second
+# --max-minutes budget.
 train() {
   local name=$1; shift
-  if [[ -f "$out/$name/metrics.json" ]]; then echo "   $name: done before, kept" >&2; return; fi
+  if [[ -f "$out/$name/metrics.json" ]] && ! grep -qsE '"status" : "(training|evaluating)"' "$out/$name/model.json"; then
+    echo "   $name: done before, kept" >&2; return
+  fi
   echo "== train $name" >&2
   $B train --data mnist "$@" --out "$out/$name" --overwrite 2> "$out/$name.train.log"
 }

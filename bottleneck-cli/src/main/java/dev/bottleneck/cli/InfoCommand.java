@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code bottleneck info}: what a model directory holds, read from {@code model.json} alone (the
- * native engine is not started, so this is fast).
+ * native engine is not started, so this is fast). It also describes an unfinished run (one that
+ * is training, or was interrupted): how far it got and how to finish it.
  */
 @Command(
         name = "info",
@@ -63,6 +64,10 @@ final class InfoCommand implements Callable<Integer> {
             o.put("model_dir", modelDir.toString());
             o.put("architecture", arch);
             o.put("code", completeness);
+            if (!m.complete()) {
+                o.put("unfinished", dir.describeUnfinished(m));
+                o.put("checkpoint_epoch", dir.checkpointEpoch());
+            }
             o.put("manifest", m);
             out.println(Json.compact(o));
             out.flush();
@@ -87,13 +92,17 @@ final class InfoCommand implements Callable<Integer> {
         }
         if (m.training() != null) {
             Manifest.TrainingInfo t = m.training();
+            int done = m.complete() ? t.epochsCompleted() : dir.checkpointEpoch();
             out.printf(Locale.ROOT, "training     %s, batch %d, Adam lr %s, seed %d, %.1f s%s%n",
-                    t.config().epochs() == Integer.MAX_VALUE ? t.epochsCompleted() + " epochs" : t.epochsCompleted() + "/" + t.config().epochs() + " epochs",
+                    t.config().epochs() == Integer.MAX_VALUE ? done + " epochs" : done + "/" + t.config().epochs() + " epochs",
                     t.config().batchSize(), java.math.BigDecimal.valueOf(t.config().learningRate()).stripTrailingZeros().toPlainString(), t.config().seed(), t.trainSeconds(),
                     (t.threads() == null ? "" : ", " + t.threads() + " threads"
                             + (t.ompWaitPolicy() == null ? "" : " (OMP_WAIT_POLICY=" + t.ompWaitPolicy() + ")"))
                             + (t.config().maxMinutes() == null ? "" : ", budget --max-minutes "
                                     + java.math.BigDecimal.valueOf(t.config().maxMinutes()).stripTrailingZeros().toPlainString()));
+        }
+        if (!m.complete()) {
+            out.printf(Locale.ROOT, "status       %s; finish it with: bottleneck train --resume --out %s%n", dir.describeUnfinished(m), modelDir);
         }
         if (m.metrics() != null && m.metrics().get("mse") != null) {
             out.printf(Locale.ROOT, "metrics      %s%n", Summary.metricsLine(m.metrics()));

@@ -168,7 +168,8 @@ class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "The model directory to write, e.g. runs/NAME.")
     Path out;
 
-    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint.")
+    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint: finish an interrupted run "
+            + "(killed, or stopped), or train a finished one further with --epochs N.")
     boolean resume;
 
     @Option(names = "--overwrite", description = "Replace --out if it already holds a run.")

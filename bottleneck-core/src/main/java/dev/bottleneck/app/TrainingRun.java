@@ -11,6 +11,7 @@ import dev.bottleneck.data.Dataset;
 import dev.bottleneck.data.InputScaling;
 import dev.bottleneck.eval.ReconstructionMetrics;
 import dev.bottleneck.io.AtomicFiles;
+import dev.bottleneck.io.CrashPoint;
 import dev.bottleneck.io.Json;
 import dev.bottleneck.io.LossPlot;
 import dev.bottleneck.io.Manifest;
@@ -42,10 +43,23 @@ import java.util.stream.Stream;
  * <p>Everything that can be wrong with the input (data files, options, a model that does not fit
  * the data) is checked before the output folder is created, so a failed start leaves nothing
  * behind. Each file in the folder is written atomically.
+ *
+ * <p>The directory goes through the states of {@link ModelDirectory}, one atomic rename each:
+ * {@code model.json} with status {@code training} before the first epoch; per epoch {@code
+ * metrics.jsonl}, then the checkpoint (its {@code state.json} commits the epoch); status {@code
+ * evaluating} when the epochs are done; then {@code metrics.json}, the pictures and {@code
+ * model.params}, and last {@code model.json} with status {@code complete} and the weights'
+ * checksum. A process killed at any point leaves a run that {@code --resume} finishes: it goes on
+ * from the checkpoint (or from the start if none was saved), or only evaluates when the epochs are
+ * done. Stale temporary files of a killed writer are removed when the directory is opened for
+ * writing.
  */
 public final class TrainingRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
+
+    /** The final test figures, written beside the model. */
+    private static final String METRICS = "metrics.json";
 
     /**
      * What to train.
@@ -61,7 +75,8 @@ public final class TrainingRun {
      *     standard for tables)
      * @param train epochs, batch, learning rate, seed ({@code null} on resume)
      * @param out the model directory
-     * @param resume continue from {@code out/checkpoint}
+     * @param resume continue from {@code out/checkpoint}: train a finished run further, or finish
+     *     an interrupted one
      * @param resumeEpochs on resume: the new total number of epochs, or {@code null} to keep the
      *     saved one
      * @param resumeLearningRate on resume: a new learning rate, or {@code null} to keep the saved
@@ -115,13 +130,19 @@ public final class TrainingRun {
     public static Result run(Request req, TrainingListener listener, Steps steps) {
         dev.bottleneck.engine.EngineSetup.ensureApplied();
         ModelDirectory dir = ModelDirectory.at(req.out());
+        Checkpoints checkpoints = new Checkpoints(dir.checkpointDir());
         Manifest previous = null;
         if (req.resume()) {
-            if (!Files.isDirectory(req.out()) || !new Checkpoints(dir.checkpointDir()).exists()
-                    || !Files.isRegularFile(req.out().resolve(ModelDirectory.MANIFEST))) {
-                throw new InvalidInputException(req.out(), "nothing to resume (no checkpoint here; train without --resume first)");
+            if (!Files.isRegularFile(req.out().resolve(ModelDirectory.MANIFEST))) {
+                throw new InvalidInputException(req.out(), checkpoints.exists()
+                        ? "nothing to resume (a checkpoint but no " + ModelDirectory.MANIFEST + ": a run that an older version did not "
+                                + "get to start; train it again with --overwrite)"
+                        : "nothing to resume (no run here; train without --resume first)");
             }
             previous = dir.manifest();
+            if (previous.complete() && !checkpoints.exists()) {
+                throw new InvalidInputException(req.out(), "nothing to resume (no checkpoint here; train without --resume first)");
+            }
         } else {
             checkOutput(req.out(), req.overwrite());
         }
@@ -200,63 +221,99 @@ public final class TrainingRun {
             try (Trainer trainer = new Trainer(model, trainConfig, dir.checkpointDir())) {
                 trainer.check(trainArray);
                 List<EpochResult> history = new ArrayList<>();
+                boolean evaluateOnly = false;
                 if (previous != null) {
-                    int done = trainer.resume();
+                    int done = checkpoints.exists() ? trainer.resume() : 0;
                     for (EpochResult r : dir.readMetricsLog()) {
                         if (r.epoch() <= done) {
                             history.add(r);
                         }
                     }
-                    if (done >= trainConfig.epochs()) {
-                        throw new InvalidInputException(req.out(), "nothing to resume: all " + done
-                                + " epochs are done; pass --epochs N with N > " + done + " to train longer");
+                    if (previous.complete()) {
+                        if (done >= trainConfig.epochs()) {
+                            throw new InvalidInputException(req.out(), "nothing to resume: all " + done
+                                    + " epochs are done; pass --epochs N with N > " + done + " to train longer");
+                        }
+                        steps.step("resuming after epoch " + done + " of " + trainConfig.epochs());
+                    } else {
+                        if (done > trainConfig.epochs()) {
+                            throw new InvalidInputException(req.out(), "--epochs " + trainConfig.epochs() + " is fewer than the "
+                                    + done + " epochs already done; pass --epochs " + done + " or more");
+                        }
+                        // a run stopped by its time budget says so with EVALUATING: finish it as it was
+                        evaluateOnly = done >= trainConfig.epochs() || Manifest.EVALUATING.equals(previous.status()) && req.resumeEpochs() == null;
+                        steps.step(evaluateOnly ? "finishing the interrupted run: its " + done + " epochs are done"
+                                : done == 0 ? "restarting the interrupted run (no epoch was saved)"
+                                : "resuming the interrupted run after epoch " + done + " of " + trainConfig.epochs());
                     }
-                    steps.step("resuming after epoch " + done + " of " + trainConfig.epochs());
                 }
+                // Nothing has been written so far; from here on every step is a commit point of
+                // the directory (ModelDirectory's javadoc lists the states).
                 boolean outputExisted = Files.isDirectory(req.out());
                 if (previous == null) {
                     createOutput(req.out(), req.overwrite());
                 }
-                Manifest manifest = new Manifest(Manifest.FORMAT, Version.VERSION,
+                int removed = dir.cleanUp();
+                if (removed > 0) {
+                    LOG.debug("removed {} temporary files left by an interrupted writer in {}", removed, req.out());
+                }
+                String omp = System.getenv("OMP_WAIT_POLICY");
+                Manifest base = new Manifest(Manifest.FORMAT, Manifest.TRAINING, Version.VERSION,
                         previous != null ? previous.created() : Instant.now().toString(), config, model.parameterCount(),
                         null, spec,
-                        new Manifest.TrainingInfo(trainConfig, trainer.completedEpochs(), sumSeconds(history), threads(), System.getenv("OMP_WAIT_POLICY"), trainSize),
-                        previous != null ? previous.metrics() : null);
+                        new Manifest.TrainingInfo(trainConfig, trainer.completedEpochs(), sumSeconds(history), threads(), omp, trainSize),
+                        null);
                 String title = req.out().getFileName() + ": " + config.type() + "/" + config.arch() + ", code " + config.latent();
                 String lossLabel = lossLabel(config);
-                final Manifest[] current = {manifest};
-                TrainingListener writer = new TrainingListener() {
-                    @Override
-                    public void onEpochEnd(EpochResult r) {
-                        history.add(r);
-                        dir.writeMetricsLog(history);
-                        String sha = dir.writeParams(model);
-                        current[0] = current[0].withWeights(sha, new Manifest.TrainingInfo(
-                                current[0].training().config(), r.epoch(), sumSeconds(history), threads(), current[0].training().ompWaitPolicy(),
-                                current[0].training().trainExamples()));
-                        dir.writeManifest(current[0]);
-                        if (req.pictures()) {
-                            LossPlot.write(req.out().resolve("loss.png"), history, title, lossLabel);
+                if (!evaluateOnly) {
+                    // commit: the run is started (or a finished one goes on training); model.params
+                    // and metrics.json stop being part of the model until the run completes
+                    dir.writeManifest(base);
+                    if (previous != null && previous.complete()) {
+                        deleteIfExists(req.out().resolve(METRICS));
+                    }
+                    TrainingListener writer = new TrainingListener() {
+                        @Override
+                        public void onEpochEvaluated(EpochResult r) {
+                            // before the checkpoint: the log always covers the saved epochs
+                            history.removeIf(h -> h.epoch() >= r.epoch());
+                            history.add(r);
+                            dir.writeMetricsLog(history);
                         }
+
+                        @Override
+                        public void onEpochEnd(EpochResult r) {
+                            if (req.pictures()) {
+                                LossPlot.write(req.out().resolve("loss.png"), history, title, lossLabel);
+                            }
+                        }
+                    };
+                    steps.step("training " + model.describe() + ", " + model.parameterCount() + " parameters, on "
+                            + trainSize + " examples");
+                    try {
+                        List<EpochResult> ran = trainer.fit(trainArray, testArray, new Listeners(writer, listener));
+                        if (trainConfig.maxMinutes() != null && trainer.completedEpochs() < trainConfig.epochs() && !ran.isEmpty()) {
+                            steps.step("stopped after epoch " + trainer.completedEpochs() + ": the next epoch would end past --max-minutes "
+                                    + java.math.BigDecimal.valueOf(trainConfig.maxMinutes()).stripTrailingZeros().toPlainString());
+                        }
+                    } catch (RuntimeException | Error e) {
+                        if (previous == null && trainer.completedEpochs() == 0) {
+                            // a fresh run that failed before its first checkpoint: nothing worth keeping
+                            discardOutput(req.out(), outputExisted, e);
+                        }
+                        throw e;
                     }
-                };
-                steps.step("training " + model.describe() + ", " + model.parameterCount() + " parameters, on "
-                        + trainSize + " examples");
-                try {
-                    List<EpochResult> ran = trainer.fit(trainArray, testArray, new Listeners(writer, listener));
-                    if (trainConfig.maxMinutes() != null && trainer.completedEpochs() < trainConfig.epochs() && !ran.isEmpty()) {
-                        steps.step("stopped after epoch " + trainer.completedEpochs() + ": the next epoch would end past --max-minutes "
-                                + java.math.BigDecimal.valueOf(trainConfig.maxMinutes()).stripTrailingZeros().toPlainString());
-                    }
-                } catch (RuntimeException | Error e) {
-                    if (previous == null && history.isEmpty()) {
-                        // a fresh run that failed before its first checkpoint: nothing worth keeping
-                        discardOutput(req.out(), outputExisted, e);
-                    }
-                    throw e;
+                } else if (req.pictures()) {
+                    // the kill may have come between the last checkpoint and its loss curve
+                    LossPlot.write(req.out().resolve("loss.png"), history, title, lossLabel);
                 }
+                Manifest.TrainingInfo trained = new Manifest.TrainingInfo(trainConfig, trainer.completedEpochs(), sumSeconds(history),
+                        threads(), omp, trainSize);
+                // commit: the epochs are done (a run stopped by --max-minutes is not trained further on resume)
+                dir.writeManifest(base.withStatus(Manifest.EVALUATING, trained));
 
                 // ---- final evaluation
+                CrashPoint.reach("final-evaluation");
                 steps.step("evaluating on " + testName + " (" + testSize + " examples) and fitting PCA-" + config.latent());
                 ReconstructionMetrics rm = ReconstructionMetrics.evaluate(model, testArray, scaling, null);
                 Map<String, Object> metrics = Evaluation.withPca(rm, trainArray, testArray, scaling, config.latent(), trainConfig.seed());
@@ -266,15 +323,25 @@ public final class TrainingRun {
                 }
                 metrics.put("data", testName);
                 metrics.put("train_seconds", sumSeconds(history));
-                metrics.put("epochs", history.size());
-                Manifest fin = current[0].withMetrics(metrics);
-                dir.writeManifest(fin);
-                Json.write(req.out().resolve("metrics.json"), metrics);
+                metrics.put("epochs", trainer.completedEpochs());
+                Json.write(req.out().resolve(METRICS), metrics);
                 if (req.pictures() && images) {
                     Pictures.reconstructions(model, preview, scaling, 32, 16, req.out().resolve("reconstructions.png"));
                 }
+                String sha = dir.writeParams(model);
+                Manifest fin = base.withStatus(Manifest.COMPLETE, trained).withWeights(sha, trained).withMetrics(metrics);
+                // commit: the model is complete; model.params above is the one its checksum names
+                dir.writeManifest(fin);
                 return new Result(req.out(), fin, history, metrics);
             }
+        }
+    }
+
+    private static void deleteIfExists(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new BottleneckException(file + ": cannot delete (" + AtomicFiles.describe(e) + ")", e);
         }
     }
 
@@ -322,11 +389,17 @@ public final class TrainingRun {
         if (Files.isDirectory(out)) {
             boolean empty;
             try (Stream<Path> s = Files.list(out)) {
-                empty = s.findAny().isEmpty();
+                // what a writer killed before the run started left behind does not count
+                empty = s.allMatch(AtomicFiles::isStale);
             } catch (IOException e) {
                 throw new InvalidInputException(out, "cannot read (" + AtomicFiles.describe(e) + ")", e);
             }
             if (!empty && !overwrite) {
+                String unfinished = unfinished(out);
+                if (unfinished != null) {
+                    throw new InvalidInputException(out, "already exists and holds an " + unfinished
+                            + "; pass --resume to finish it or --overwrite to replace it");
+                }
                 throw new InvalidInputException(out, "already exists; pass --resume to continue it or --overwrite to replace it");
             }
             if (!Files.isWritable(out)) {
@@ -346,9 +419,25 @@ public final class TrainingRun {
         }
     }
 
+    /** @return how an unfinished run in {@code out} stands, or {@code null} if there is none (or it cannot be read) */
+    private static String unfinished(Path out) {
+        if (!Files.isRegularFile(out.resolve(ModelDirectory.MANIFEST))) {
+            return null;
+        }
+        try {
+            ModelDirectory d = ModelDirectory.at(out);
+            Manifest m = d.manifest();
+            return m.complete() ? null : d.describeUnfinished(m);
+        } catch (InvalidInputException e) {
+            return null;
+        }
+    }
+
     private static void createOutput(Path out, boolean overwrite) {
         try {
             if (overwrite && Files.isDirectory(out)) {
+                // the manifest first: once it is gone the old run is gone, whatever else is left
+                Files.deleteIfExists(out.resolve(ModelDirectory.MANIFEST));
                 deleteContents(out);
             }
             Files.createDirectories(out);
@@ -406,6 +495,13 @@ public final class TrainingRun {
         public void onBatchEnd(int epoch, int batch, double loss, double samplesPerSecond) {
             for (TrainingListener l : all) {
                 l.onBatchEnd(epoch, batch, loss, samplesPerSecond);
+            }
+        }
+
+        @Override
+        public void onEpochEvaluated(EpochResult result) {
+            for (TrainingListener l : all) {
+                l.onEpochEvaluated(result);
             }
         }
 

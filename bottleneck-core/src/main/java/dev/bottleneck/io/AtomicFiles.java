@@ -11,11 +11,19 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Writes files so that readers never see a half-written one: the content goes to a temporary file
- * in the same folder ({@code .name.tmp-<random>}), which is then renamed over the target. If the
- * writer fails, the temporary file is deleted and the target is left as it was.
+ * in the same folder ({@code .name.tmp-<pid>-<random>}), which is then renamed over the target. If
+ * the writer fails, the temporary file is deleted and the target is left as it was.
+ *
+ * <p>A process killed while writing ({@code kill -9}, a power cut) leaves its temporary file
+ * behind. Such a file is <em>stale</em> once the process named in it is gone ({@link #isStale});
+ * the next write to the same target deletes the stale temporary files of that target, and {@link
+ * #cleanStale} sweeps a whole folder (a model directory does so when it is opened for writing).
+ * The temporary files of a live writer are never touched.
  *
  * <p>Errors are {@link BottleneckException}s whose message names the target file and the reason,
  * e.g. {@code "out/codes.npy: cannot write (Permission denied)"}.
@@ -32,7 +40,105 @@ public final class AtomicFiles {
         void write(OutputStream out) throws IOException;
     }
 
+    /** What the name of every temporary file holds, after the target's name. */
+    public static final String TEMP_MARK = ".tmp-";
+
+    private static final long PID = ProcessHandle.current().pid();
+
+    /** When this process started; a temporary file older than that is not this process's. */
+    private static final Instant STARTED = ProcessHandle.current().info().startInstant().orElse(Instant.now());
+
+    /**
+     * Process start times come from the kernel in coarse units (the boot time in whole seconds),
+     * so "older than a process" allows this much slack.
+     */
+    private static final Duration CLOCK_SLACK = Duration.ofSeconds(2);
+
     private AtomicFiles() {}
+
+    /**
+     * @param name a file name
+     * @return whether it is named like the temporary file of an atomic write ({@code
+     *     .NAME.tmp-...})
+     */
+    public static boolean isTempName(String name) {
+        return name.startsWith(".") && name.contains(TEMP_MARK);
+    }
+
+    /**
+     * Whether a temporary file was left behind by a writer that is gone: the process whose id is
+     * in its name ({@code .NAME.tmp-<pid>-<random>}) is no longer running, or is a later process
+     * that reuses the id (it started after the file was last written). A temporary file without
+     * a process id (written by an older version) is stale when it is older than this process.
+     *
+     * @param file a file
+     * @return whether it is a temporary file that nobody will finish or rename
+     */
+    public static boolean isStale(Path file) {
+        String name = file.getFileName().toString();
+        if (!isTempName(name)) {
+            return false;
+        }
+        Instant modified;
+        try {
+            modified = Files.getLastModifiedTime(file, java.nio.file.LinkOption.NOFOLLOW_LINKS).toInstant();
+        } catch (IOException e) {
+            return false; // gone already, or unreadable: leave it
+        }
+        String tail = name.substring(name.lastIndexOf(TEMP_MARK) + TEMP_MARK.length());
+        int dash = tail.indexOf('-');
+        long pid = -1;
+        if (dash > 0) {
+            try {
+                pid = Long.parseLong(tail.substring(0, dash));
+            } catch (NumberFormatException e) {
+                pid = -1;
+            }
+        }
+        if (pid < 0) {
+            return modified.isBefore(STARTED.minus(CLOCK_SLACK));
+        }
+        if (pid == PID) {
+            return modified.isBefore(STARTED.minus(CLOCK_SLACK));
+        }
+        java.util.Optional<ProcessHandle> h = ProcessHandle.of(pid);
+        if (h.isEmpty() || !h.get().isAlive()) {
+            return true;
+        }
+        java.util.Optional<Instant> start = h.get().info().startInstant();
+        return start.isPresent() && modified.isBefore(start.get().minus(CLOCK_SLACK));
+    }
+
+    /**
+     * Deletes the stale temporary files ({@link #isStale}) in a folder, not in its subfolders.
+     * Best effort: a file that cannot be deleted stays.
+     *
+     * @param dir the folder (nothing happens if it does not exist)
+     * @return how many files were deleted
+     */
+    public static int cleanStale(Path dir) {
+        return cleanStale(dir, ".");
+    }
+
+    private static int cleanStale(Path dir, String prefix) {
+        int n = 0;
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir,
+                p -> p.getFileName().toString().startsWith(prefix))) {
+            for (Path p : files) {
+                if (isStale(p) && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    try {
+                        Files.deleteIfExists(p);
+                        n++;
+                    } catch (IOException ignored) {
+                        // best effort: the file has a hidden name and is tried again next time
+                    }
+                }
+            }
+        } catch (IOException | java.nio.file.DirectoryIteratorException ignored) {
+            // no such folder, or unreadable: nothing to clean
+        }
+        return n;
+    }
 
     /**
      * Writes a file atomically. Missing parent folders are created.
@@ -47,12 +153,16 @@ public final class AtomicFiles {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = newTempFile(dir, "." + target.getFileName() + ".tmp-");
+            String prefix = "." + target.getFileName() + TEMP_MARK;
+            cleanStale(dir, prefix);
+            tmp = newTempFile(dir, prefix + PID + "-");
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 writer.write(out);
             }
+            CrashPoint.reach("before-rename " + target.getFileName());
             moveIntoPlace(tmp, target);
             tmp = null;
+            CrashPoint.reach("after-rename " + target.getFileName());
         } catch (FileAlreadyExistsException | NoSuchFileException e) {
             throw new BottleneckException(target + ": cannot write (" + describe(e) + ")", e);
         } catch (IOException e) {

@@ -14,7 +14,15 @@ import java.util.Map;
  * The content of {@code model.json}: everything needed to rebuild, load and apply a model without
  * any other flag.
  *
+ * <p>The manifest is also the commit point of the model directory: its {@code status} says which
+ * state the directory is in, and each change of state is one atomic rename of {@code model.json}
+ * (see {@link ModelDirectory}).
+ *
  * @param format format version of this file ({@value #FORMAT})
+ * @param status {@value #TRAINING} (a run is under way or was interrupted: the checkpoint holds
+ *     its progress, {@code model.params} is not to be read), {@value #EVALUATING} (the epochs are
+ *     done, the final evaluation is not) or {@value #COMPLETE}; {@code null} in directories
+ *     written before the field existed, which were only ever written complete
  * @param library the Bottleneck version that wrote it
  * @param created ISO-8601 time the model was first trained
  * @param model the architecture
@@ -28,6 +36,7 @@ import java.util.Map;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Manifest(
         @JsonProperty("format") int format,
+        @JsonProperty("status") String status,
         @JsonProperty("library") String library,
         @JsonProperty("created") String created,
         @JsonProperty("model") ModelConfig model,
@@ -39,6 +48,13 @@ public record Manifest(
 
     /** Current format version. */
     public static final int FORMAT = 1;
+
+    /** Status of a run that is training, or was interrupted while training. */
+    public static final String TRAINING = "training";
+    /** Status of a run whose epochs are done and whose final evaluation is not. */
+    public static final String EVALUATING = "evaluating";
+    /** Status of a finished model: {@code model.params} matches {@code params_sha256}. */
+    public static final String COMPLETE = "complete";
 
     /**
      * How data is read for this model.
@@ -91,11 +107,19 @@ public record Manifest(
             @JsonProperty("train_examples") Integer trainExamples) {}
 
     /**
+     * @return whether this is a finished model (status {@value #COMPLETE}, or no status at all)
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean complete() {
+        return status == null || COMPLETE.equals(status);
+    }
+
+    /**
      * @param newMetrics the new metrics
      * @return a copy with other metrics
      */
     public Manifest withMetrics(Map<String, Object> newMetrics) {
-        return new Manifest(format, library, created, model, parameters, paramsSha256, input, training, newMetrics);
+        return new Manifest(format, status, library, created, model, parameters, paramsSha256, input, training, newMetrics);
     }
 
     /**
@@ -104,6 +128,18 @@ public record Manifest(
      * @return a copy with new weights and training info
      */
     public Manifest withWeights(String sha, TrainingInfo newTraining) {
-        return new Manifest(format, library, created, model, parameters, sha, input, newTraining, metrics);
+        return new Manifest(format, status, library, created, model, parameters, sha, input, newTraining, metrics);
+    }
+
+    /**
+     * @param newStatus {@value #TRAINING}, {@value #EVALUATING} or {@value #COMPLETE}
+     * @param newTraining the new training info
+     * @return a copy in another state; leaving {@value #COMPLETE} drops the weights checksum and
+     *     the final metrics, which belong to the finished model
+     */
+    public Manifest withStatus(String newStatus, TrainingInfo newTraining) {
+        boolean done = COMPLETE.equals(newStatus);
+        return new Manifest(format, newStatus, library, created, model, parameters, done ? paramsSha256 : null, input, newTraining,
+                done ? metrics : null);
     }
 }

@@ -31,7 +31,30 @@ import java.util.List;
  *   *.png           pictures
  * </pre>
  *
- * All writes are atomic (temporary file, then rename).
+ * All writes are atomic (temporary file, then rename), and the directory is a transaction: a
+ * process killed at any instant leaves it in one of these states, never between two.
+ *
+ * <ol>
+ *   <li><b>none</b>: no {@code model.json} (the folder may not exist, or hold only stale
+ *       temporary files). Not a model; {@code train} may start here.
+ *   <li><b>training</b>: {@code model.json} with status {@value Manifest#TRAINING}, written before
+ *       the first epoch (and before a finished run is trained further). It holds everything
+ *       {@code train --resume} needs; {@code checkpoint/state.json}, once there, is the progress
+ *       (each checkpoint commits by its own rename, {@link dev.bottleneck.train.Checkpoints}), and
+ *       {@code metrics.jsonl} is written before each checkpoint, so it holds at least the
+ *       checkpoint's epochs. {@code model.params} and {@code metrics.json} are not part of this
+ *       state: they may be missing, old, or already new.
+ *   <li><b>evaluating</b>: status {@value Manifest#EVALUATING}, the epochs are done (the
+ *       checkpoint holds the final weights), the final evaluation is not.
+ *   <li><b>complete</b>: status {@value Manifest#COMPLETE}. Written last, after {@code
+ *       model.params}, {@code metrics.json} and the pictures are in place, so its {@code
+ *       params_sha256} is the one of the {@code model.params} beside it: {@code model.params} is
+ *       only ever replaced while the manifest says the run is unfinished.
+ * </ol>
+ *
+ * Verbs that use the model ({@link #loadModel}) refuse an unfinished run with a message that says
+ * how to finish it; {@code train --resume} finishes any unfinished run. Temporary files left by a
+ * killed writer are removed when the directory is opened for writing ({@link #cleanUp}).
  */
 public final class ModelDirectory {
 
@@ -134,10 +157,12 @@ public final class ModelDirectory {
      * checking the file's SHA-256 against the manifest.
      *
      * @return the model; close it when done
-     * @throws InvalidInputException if the weights are missing, corrupt or do not match
+     * @throws InvalidInputException if the run is unfinished, or the weights are missing, corrupt
+     *     or do not match
      */
     public Autoencoder loadModel() {
         Manifest m = manifest();
+        requireComplete(m);
         Path params = dir.resolve(PARAMS);
         byte[] bytes;
         try {
@@ -152,6 +177,51 @@ public final class ModelDirectory {
                     + " (" + bytes.length + " bytes; truncated or modified)");
         }
         return Autoencoder.load(m.model(), new ByteArrayInputStream(bytes), params);
+    }
+
+    /**
+     * @param m this directory's manifest
+     * @throws InvalidInputException naming the directory if it holds an unfinished run, with the
+     *     command that finishes it
+     */
+    public void requireComplete(Manifest m) {
+        if (!m.complete()) {
+            throw new InvalidInputException(dir, describeUnfinished(m) + "; finish it with: bottleneck train --resume --out " + dir);
+        }
+    }
+
+    /**
+     * @param m this directory's manifest, not complete
+     * @return e.g. {@code "unfinished run (training stopped after epoch 3 of 10)"}
+     */
+    public String describeUnfinished(Manifest m) {
+        int saved = checkpointEpoch();
+        String of = m.training() == null || m.training().config() == null || m.training().config().epochs() == Integer.MAX_VALUE
+                ? "" : " of " + m.training().config().epochs();
+        if (Manifest.EVALUATING.equals(m.status())) {
+            return "unfinished run (all " + saved + " epochs are done, the final evaluation is not)";
+        }
+        return "unfinished run (" + (saved <= 0 ? "no epoch saved yet" : "training stopped after epoch " + saved + of) + ")";
+    }
+
+    /**
+     * @return the epoch of the last checkpoint, 0 if there is none (or it cannot be read)
+     */
+    public int checkpointEpoch() {
+        return new dev.bottleneck.train.Checkpoints(checkpointDir()).savedEpoch();
+    }
+
+    /**
+     * Deletes what killed writers left: their temporary files in the directory and its
+     * checkpoint folder ({@link AtomicFiles#isStale}; those of a live writer stay), and checkpoint
+     * files that the checkpoint's {@code state.json} does not name. For a writer about to take
+     * over the directory ({@code train}, {@code train --resume}).
+     *
+     * @return how many temporary files were deleted in the directory itself
+     */
+    public int cleanUp() {
+        new dev.bottleneck.train.Checkpoints(checkpointDir()).removeUnused();
+        return AtomicFiles.cleanStale(dir);
     }
 
     /**

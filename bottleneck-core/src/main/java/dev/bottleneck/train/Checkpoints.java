@@ -23,7 +23,9 @@ import java.util.stream.Stream;
  * <p>Layout: {@code epoch-NNNN.params} (DJL parameter stream), {@code epoch-NNNN.optim} (Adam
  * state) and {@code state.json}, which names them. Each file is written atomically and {@code
  * state.json} last, so it is the commit point: an interrupted save leaves the previous checkpoint
- * valid. Older epoch files are deleted after the new {@code state.json} is in place.
+ * valid, and files of an epoch are never overwritten while a {@code state.json} names them (a
+ * resumed run rewrites only the epoch after the checkpoint's). Older epoch files, and temporary
+ * files left by a killed writer, are deleted after the new {@code state.json} is in place.
  */
 public final class Checkpoints {
 
@@ -56,6 +58,21 @@ public final class Checkpoints {
     }
 
     /**
+     * @return the epoch of the saved checkpoint, or 0 if there is none or its {@code state.json}
+     *     cannot be read
+     */
+    public int savedEpoch() {
+        if (!exists()) {
+            return 0;
+        }
+        try {
+            return Json.read(dir.resolve("state.json"), State.class).epoch();
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /**
      * Writes a checkpoint after {@code epoch}.
      *
      * @param model the model
@@ -68,10 +85,36 @@ public final class Checkpoints {
         AtomicFiles.write(dir.resolve(stem + ".params"), model::saveParameters);
         AtomicFiles.write(dir.resolve(stem + ".optim"), out -> optimizer.save(new DataOutputStream(out)));
         Json.write(dir.resolve("state.json"), new State(1, epoch, optimizer.step(), stem + ".params", stem + ".optim"));
+        removeAllBut(stem);
+    }
+
+    /**
+     * Deletes what an interrupted save left: epoch files that {@code state.json} does not name
+     * (a kill after the files of the next epoch were written, or after {@code state.json} and
+     * before the old files were deleted), and stale temporary files ({@link AtomicFiles#isStale}).
+     * Nothing is deleted if {@code state.json} exists but cannot be read.
+     */
+    public void removeUnused() {
+        String keep = "";
+        if (exists()) {
+            try {
+                String params = Json.read(dir.resolve("state.json"), State.class).params();
+                keep = params.substring(0, params.lastIndexOf('.'));
+            } catch (RuntimeException e) {
+                return;
+            }
+        }
+        removeAllBut(keep);
+    }
+
+    private void removeAllBut(String stem) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
         try (Stream<Path> files = Files.list(dir)) {
             files.filter(p -> {
                 String n = p.getFileName().toString();
-                return n.startsWith("epoch-") && !n.startsWith(stem + ".");
+                return n.startsWith("epoch-") && (stem.isEmpty() || !n.startsWith(stem + ".")) || AtomicFiles.isStale(p);
             }).forEach(p -> {
                 try {
                     Files.deleteIfExists(p);
@@ -80,7 +123,7 @@ public final class Checkpoints {
                 }
             });
         } catch (IOException ignored) {
-            // listing failed: old files stay, the new checkpoint is complete
+            // listing failed: old files stay, the checkpoint is complete
         }
     }
 

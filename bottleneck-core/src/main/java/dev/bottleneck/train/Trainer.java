@@ -27,8 +27,9 @@ import java.util.Random;
  * closed after the step (so native memory does not grow epoch after epoch).
  *
  * <p>Before the first epoch one forward pass on two examples checks that the model accepts the
- * data, with a clear error if not. After every epoch the test split is evaluated (no gradient) and,
- * if a checkpoint folder is set, a checkpoint is written for {@code --resume}.
+ * data, with a clear error if not. After every epoch the test split is evaluated (no gradient),
+ * listeners see the epoch's figures ({@link TrainingListener#onEpochEvaluated}) and, if a
+ * checkpoint folder is set, a checkpoint is written for {@code --resume}.
  *
  * <p>Schedules: before each epoch the model's per-epoch hook ({@link Autoencoder#beginEpoch}) runs,
  * e.g. a VAE's KL warm-up. With a time budget ({@link TrainConfig#maxMinutes()}) training stops
@@ -172,13 +173,14 @@ public final class Trainer implements AutoCloseable {
                 throw new BottleneckException("training diverged: test loss is " + ev.loss() + " after epoch " + epoch
                         + "; try a lower --lr");
             }
-            completedEpochs = epoch;
-            if (checkpoints != null) {
-                checkpoints.save(model, optimizer, epoch);
-            }
             EpochResult r = new EpochResult(epoch, lossSum / batches, trainTerms,
                     ev == null ? null : ev.loss(), ev == null ? null : ev.terms(),
                     trainSeconds, evalSeconds, n / trainSeconds, Memory.rssMegabytes());
+            listener.onEpochEvaluated(r);
+            if (checkpoints != null) {
+                checkpoints.save(model, optimizer, epoch);
+            }
+            completedEpochs = epoch;
             results.add(r);
             listener.onEpochEnd(r);
             if (config.maxMinutes() != null) {

@@ -26,6 +26,16 @@ public interface TrainingListener {
     default void onBatchEnd(int epoch, int batch, double loss, double samplesPerSecond) {}
 
     /**
+     * Called after each epoch's test evaluation, before its checkpoint is written. A record of
+     * the epoch written here reaches the disk before the checkpoint does, so after a crash it is
+     * never missing for a saved epoch; it may instead be there for an epoch whose checkpoint was
+     * not saved, which a resumed run redoes: key such records by epoch.
+     *
+     * @param result the epoch's figures
+     */
+    default void onEpochEvaluated(EpochResult result) {}
+
+    /**
      * Called after each epoch, after the test evaluation and the checkpoint.
      *
      * @param result the epoch's figures

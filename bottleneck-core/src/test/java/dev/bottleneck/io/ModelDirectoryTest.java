@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ModelDirectoryTest {
 
     private static Manifest manifest(ModelConfig c, long params, String sha) {
-        return new Manifest(Manifest.FORMAT, "test", "now", c, params, sha,
+        return new Manifest(Manifest.FORMAT, Manifest.COMPLETE, "test", "now", c, params, sha,
                 new Manifest.InputSpec("image", c.inputShape(), new InputScaling("unit", 255f, null, null), "mnist", "mnist:test",
                         null, null, null, null, null),
                 new Manifest.TrainingInfo(new TrainConfig(1, 8, 1e-3, 0), 1, 1.0, 2, null, 10), Map.of("mse", 0.01));
@@ -94,6 +94,68 @@ class ModelDirectoryTest {
         Path underFile = f.resolve("x.txt");
         assertThatThrownBy(() -> AtomicFiles.writeString(underFile, "x")).isInstanceOf(BottleneckException.class)
                 .hasMessageStartingWith(underFile.toString());
+    }
+
+    @Test
+    void staleTemporaryFilesAreThoseOfWritersThatAreGone(@TempDir Path tmp) throws Exception {
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        long gone = p.pid();
+        long live = ProcessHandle.current().parent().orElseThrow().pid();
+        long self = ProcessHandle.current().pid();
+        Path dead = Files.writeString(tmp.resolve(".scores.csv.tmp-" + gone + "-abc"), "half");
+        Path alive = Files.writeString(tmp.resolve(".scores.csv.tmp-" + live + "-abc"), "in progress");
+        Path mine = Files.writeString(tmp.resolve(".model.json.tmp-" + self + "-abc"), "in progress");
+        Path legacyOld = Files.writeString(tmp.resolve(".model.json.tmp-abc"), "old");
+        Files.setLastModifiedTime(legacyOld, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
+        Path legacyNew = Files.writeString(tmp.resolve(".model.json.tmp-xyz"), "new");
+        Path plain = Files.writeString(tmp.resolve("scores.csv"), "index,score,flag\n");
+        assertThat(AtomicFiles.isStale(dead)).isTrue();
+        assertThat(AtomicFiles.isStale(alive)).as("a live writer's file").isFalse();
+        assertThat(AtomicFiles.isStale(mine)).as("this process's file").isFalse();
+        assertThat(AtomicFiles.isStale(legacyOld)).as("no pid, older than this process").isTrue();
+        assertThat(AtomicFiles.isStale(legacyNew)).as("no pid, newer than this process").isFalse();
+        assertThat(AtomicFiles.isStale(plain)).isFalse();
+
+        // the next write of scores.csv removes its own stale temporary file, not the others
+        AtomicFiles.writeString(tmp.resolve("scores.csv"), "new");
+        assertThat(dead).doesNotExist();
+        assertThat(alive).exists();
+        assertThat(legacyOld).exists();
+        // a sweep of the folder removes every stale one
+        assertThat(AtomicFiles.cleanStale(tmp)).isEqualTo(1);
+        assertThat(legacyOld).doesNotExist();
+        try (var s = Files.list(tmp)) {
+            assertThat(s.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder(alive.getFileName().toString(),
+                    mine.getFileName().toString(), legacyNew.getFileName().toString(), "scores.csv");
+        }
+    }
+
+    @Test
+    void anUnfinishedRunIsDescribedAndNotLoaded(@TempDir Path tmp) throws Exception {
+        ModelConfig c = ModelConfig.builder().arch("mlp").inputShape(4).hidden().latent(2).build();
+        ModelDirectory dir = ModelDirectory.at(tmp.resolve("run"));
+        try (Autoencoder ae = Autoencoder.create(c, 1)) {
+            String sha = dir.writeParams(ae);
+            Manifest done = manifest(c, ae.parameterCount(), sha);
+            dir.writeManifest(done.withStatus(Manifest.TRAINING, done.training()));
+            assertThat(dir.manifest().paramsSha256()).as("an unfinished run names no weights").isNull();
+            assertThat(dir.manifest().metrics()).isNull();
+            assertThatThrownBy(dir::loadModel).isInstanceOf(InvalidInputException.class)
+                    .hasMessage(dir.path() + ": unfinished run (no epoch saved yet); finish it with: bottleneck train --resume --out "
+                            + dir.path());
+            dir.writeManifest(done.withStatus(Manifest.EVALUATING, done.training()));
+            assertThatThrownBy(dir::loadModel).isInstanceOf(InvalidInputException.class).hasMessageContaining("the final evaluation is not");
+            dir.writeManifest(done.withStatus(Manifest.COMPLETE, done.training()));
+            assertThat(dir.manifest().complete()).isTrue();
+            dir.loadModel().close();
+        }
+        // a manifest without status (written before the field existed) is a finished model
+        String json = Files.readString(dir.path().resolve(ModelDirectory.MANIFEST)).replace("\"status\" : \"complete\",", "");
+        assertThat(json).doesNotContain("status");
+        Files.writeString(dir.path().resolve(ModelDirectory.MANIFEST), json);
+        assertThat(dir.manifest().complete()).isTrue();
+        dir.loadModel().close();
     }
 
     @Test
