@@ -88,18 +88,15 @@ public final class ModelDirectory {
     }
 
     /**
-     * @return the manifest
-     * @throws InvalidInputException if {@code model.json} is missing or invalid
+     * @return the manifest, every field a verb reads checked ({@link ManifestFields})
+     * @throws InvalidInputException naming {@code model.json} and the field if the file is
+     *     missing, not valid JSON, or a field is missing, null, of the wrong type or out of range
      */
     public Manifest manifest() {
-        Manifest m = Json.read(dir.resolve(MANIFEST), Manifest.class);
-        if (m.format() < 1 || m.format() > Manifest.FORMAT) {
-            throw new InvalidInputException(dir.resolve(MANIFEST), "format " + m.format() + " is not supported by this version");
-        }
-        if (m.model() == null || m.input() == null) {
-            throw new InvalidInputException(dir.resolve(MANIFEST), "incomplete manifest (no model or input section)");
-        }
-        return m;
+        Path f = dir.resolve(MANIFEST);
+        com.fasterxml.jackson.databind.JsonNode tree = Json.readTree(f);
+        ManifestFields.check(JsonFields.of(f, tree));
+        return Json.bind(f, tree, Manifest.class);
     }
 
     /**
