@@ -31,12 +31,17 @@ public final class JsonFields {
     private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
     private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
+    /** How Jackson writes non-finite doubles (as strings), accepted by {@link #real}. */
+    private static final List<String> NON_FINITE = List.of("NaN", "Infinity", "-Infinity");
+
     private final Path file;
+    private final String where;
     private final String prefix;
     private final JsonNode node;
 
-    private JsonFields(Path file, String prefix, JsonNode node) {
+    private JsonFields(Path file, String where, String prefix, JsonNode node) {
         this.file = file;
+        this.where = where;
         this.prefix = prefix;
         this.node = node;
     }
@@ -50,10 +55,26 @@ public final class JsonFields {
      * @throws InvalidInputException if the document is not an object
      */
     public static JsonFields of(Path file, JsonNode root) {
+        return of(file, "", root);
+    }
+
+    /**
+     * As {@link #of(Path, JsonNode)} for one record of a file that holds several, e.g. a line
+     * of a JSON Lines file.
+     *
+     * @param file the file the document came from (for messages)
+     * @param where where in the file, e.g. {@code "line 3"} (messages read {@code "<file>: line
+     *     3: field 'epoch' ..."}), or empty
+     * @param root the parsed document
+     * @return the top-level fields
+     * @throws InvalidInputException if the document is not an object
+     */
+    public static JsonFields of(Path file, String where, JsonNode root) {
+        String at = where.isEmpty() ? "" : where + ": ";
         if (root == null || !root.isObject()) {
-            throw new InvalidInputException(file, "expected a JSON object, got " + describe(root));
+            throw new InvalidInputException(file, at + "expected a JSON object, got " + describe(root));
         }
-        return new JsonFields(file, "", root);
+        return new JsonFields(file, at, "", root);
     }
 
     /** @return the JSON object these fields belong to */
@@ -83,7 +104,7 @@ public final class JsonFields {
      * @return the exception to throw: {@code "<file>: field '<path>' <problem>"}
      */
     public InvalidInputException error(String name, String problem) {
-        return new InvalidInputException(file, "field '" + prefix + name + "' " + problem);
+        return new InvalidInputException(file, where + "field '" + prefix + name + "' " + problem);
     }
 
     private JsonNode required(String name, String expected) {
@@ -108,7 +129,7 @@ public final class JsonFields {
         if (!v.isObject()) {
             throw error(name, "must be an object, got " + describe(v));
         }
-        return new JsonFields(file, prefix + name + ".", v);
+        return new JsonFields(file, where, prefix + name + ".", v);
     }
 
     /**
@@ -226,6 +247,46 @@ public final class JsonFields {
             throw error(name, "must be at most " + fmt(max) + ", got " + fmt(d));
         }
         return d;
+    }
+
+    /**
+     * A measured figure (a loss, a metric): any number, including the non-finite values that
+     * Jackson writes as the strings {@code "NaN"}, {@code "Infinity"} and {@code "-Infinity"}.
+     *
+     * @param name a field that must hold such a figure
+     * @return the value
+     */
+    public double real(String name) {
+        JsonNode v = required(name, "a number");
+        if (v.isTextual() && NON_FINITE.contains(v.textValue())) {
+            return Double.parseDouble(v.textValue());
+        }
+        if (!v.isNumber()) {
+            throw error(name, "must be a number, got " + describe(v));
+        }
+        return v.doubleValue();
+    }
+
+    /**
+     * @param name a field that may be absent or {@code null}, or else holds a figure ({@link
+     *     #real})
+     * @return the value, or {@code null}
+     */
+    public Double optionalReal(String name) {
+        return has(name) ? real(name) : null;
+    }
+
+    /**
+     * @param name a field that may be absent or {@code null}, or else holds an object whose
+     *     values are figures ({@link #real}), e.g. named loss terms
+     */
+    public void optionalReals(String name) {
+        JsonFields o = optionalObject(name);
+        if (o != null) {
+            for (java.util.Iterator<String> it = o.node.fieldNames(); it.hasNext(); ) {
+                o.real(it.next());
+            }
+        }
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.bottleneck.io;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.bottleneck.BottleneckException;
 import dev.bottleneck.InvalidInputException;
 import dev.bottleneck.model.Autoencoder;
@@ -168,7 +167,9 @@ public final class ModelDirectory {
      * Reads {@code metrics.jsonl}.
      *
      * @return the epochs logged so far (empty if there is no log)
-     * @throws InvalidInputException naming the line if a line is not valid
+     * @throws InvalidInputException naming the line (and the field) if a line is not a valid
+     *     epoch record: not a JSON object, no {@code epoch} or {@code train_loss}, a figure that is
+     *     not a number
      */
     public List<EpochResult> readMetricsLog() {
         Path f = dir.resolve(METRICS_LOG);
@@ -184,10 +185,25 @@ public final class ModelDirectory {
                 if (line.isBlank()) {
                     continue;
                 }
+                com.fasterxml.jackson.databind.JsonNode tree;
                 try {
-                    out.add(Json.MAPPER.readValue(line, new TypeReference<EpochResult>() { }));
+                    tree = Json.MAPPER.readTree(line);
                 } catch (IOException e) {
                     throw new InvalidInputException(f, "line " + no + " is not a valid epoch record", e);
+                }
+                JsonFields e = JsonFields.of(f, "line " + no, tree);
+                e.intValue("epoch", 1, Integer.MAX_VALUE);
+                e.real("train_loss");
+                e.optionalReals("train_terms");
+                e.optionalReal("test_loss");
+                e.optionalReals("test_terms");
+                for (String k : new String[] {"train_seconds", "eval_seconds", "samples_per_second", "rss_mb"}) {
+                    e.optionalReal(k);
+                }
+                try {
+                    out.add(Json.MAPPER.treeToValue(tree, EpochResult.class));
+                } catch (IOException | IllegalArgumentException ex) {
+                    throw new InvalidInputException(f, "line " + no + " is not a valid epoch record", ex);
                 }
             }
         } catch (IOException e) {

@@ -183,6 +183,29 @@ class ModelFilesValidationTest {
     }
 
     @Test
+    void metricsLogLinesAreChecked() throws IOException {
+        // train --resume reads every line; a "null" line was a NullPointerException there
+        ModelDirectory d = ModelDirectory.at(dir);
+        Path f = dir.resolve(ModelDirectory.METRICS_LOG);
+        String good = "{\"epoch\":1,\"train_loss\":0.5,\"train_terms\":{\"recon_mse\":0.5},\"test_loss\":\"NaN\","
+                + "\"train_seconds\":1.5,\"eval_seconds\":0.1,\"samples_per_second\":1000,\"rss_mb\":300}";
+        Files.writeString(f, good + "\n");
+        assertThat(d.readMetricsLog().get(0).testLoss()).isNaN();
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("null", "line 2: expected a JSON object, got null");
+        cases.put("[1]", "line 2: expected a JSON object, got a list");
+        cases.put("{\"train_loss\":0.5}", "line 2: field 'epoch' is missing");
+        cases.put("{\"epoch\":0,\"train_loss\":0.5}", "line 2: field 'epoch' must be an integer >= 1, got 0");
+        cases.put("{\"epoch\":2,\"train_loss\":null}", "line 2: field 'train_loss' is null");
+        cases.put("{\"epoch\":2,\"train_loss\":1,\"test_terms\":{\"kl\":\"x\"}}", "line 2: field 'test_terms.kl' must be a number");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            Files.writeString(f, good + "\n" + c.getKey() + "\n");
+            assertThatThrownBy(d::readMetricsLog).as(c.getKey()).isInstanceOf(InvalidInputException.class)
+                    .hasMessageStartingWith(f + ": " + c.getValue());
+        }
+    }
+
+    @Test
     void standardizerFieldsAreChecked() throws IOException {
         ObjectNode ok = Json.MAPPER.valueToTree(new Standardizer(List.of("a", "b"), new float[] {1, 2}, new float[] {3, 4}));
         assertThat(Standardizer.read(write("s.json", ok)).std()).containsExactly(3, 4);
