@@ -6,7 +6,9 @@ package dev.bottleneck;
  *
  * <p>The command-line tool prints {@link #getMessage()} as one line and exits with status 1. The
  * message names the file or step that failed and the problem, e.g. {@code
- * "runs/x/model.params: cannot write (No space left on device)"}.
+ * "runs/x/model.params: cannot write (No space left on device)"}. Non-printable characters in the
+ * message (control bytes echoed from a binary file, line breaks) are escaped ({@link
+ * Messages#printable}), so it stays one printable line.
  */
 public class BottleneckException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -17,7 +19,7 @@ public class BottleneckException extends RuntimeException {
      * @param message what failed and why, naming the file where there is one
      */
     public BottleneckException(String message) {
-        super(message);
+        super(Messages.printable(message));
     }
 
     /**
@@ -27,6 +29,6 @@ public class BottleneckException extends RuntimeException {
      * @param cause the underlying exception (kept for {@code --verbose} stack traces)
      */
     public BottleneckException(String message, Throwable cause) {
-        super(message, cause);
+        super(Messages.printable(message), cause);
     }
 }

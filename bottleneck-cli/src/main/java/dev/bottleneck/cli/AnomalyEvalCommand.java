@@ -87,6 +87,9 @@ final class AnomalyEvalCommand implements Callable<Integer> {
         if (top < 1) {
             throw new InvalidInputException("--top must be at least 1, got " + top);
         }
+        if (pictures != null) {
+            dev.bottleneck.io.OutputPaths.requireWritableDir(pictures); // before the scoring, not after it
+        }
         Console console = new Console(spec.commandLine().getErr(), common.quiet || json);
         try (AnomalyModel am = AnomalyModel.open(modelDir)) {
             DataSpec ds = data == null ? null : DataSpec.parse(data);

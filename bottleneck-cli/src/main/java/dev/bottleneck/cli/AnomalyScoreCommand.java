@@ -71,6 +71,8 @@ final class AnomalyScoreCommand implements Callable<Integer> {
         if (Files.isDirectory(out)) {
             throw new InvalidInputException(out, "is a folder; --out names the scores file to write");
         }
+        // before the model is loaded and the data scored: a long run must not end in "cannot write"
+        dev.bottleneck.io.OutputPaths.requireWritableFile(out);
         try (AnomalyModel am = AnomalyModel.open(modelDir)) {
             Scoring.Result r;
             String name;

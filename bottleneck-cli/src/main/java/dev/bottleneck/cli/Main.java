@@ -2,6 +2,8 @@ package dev.bottleneck.cli;
 
 import dev.bottleneck.BottleneckException;
 import dev.bottleneck.InvalidInputException;
+import dev.bottleneck.Messages;
+import dev.bottleneck.OutOfMemory;
 import dev.bottleneck.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -73,7 +75,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (try: bottleneck quickstart, or bottleneck --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (start with: bottleneck quickstart)");
     }
 
     /**
@@ -100,7 +102,39 @@ public final class Main implements Runnable {
         CommandLine cl = commandLine();
         cl.setOut(out);
         cl.setErr(err);
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli passes Errors through: a Java array too large for the heap, anywhere
+            err.println("bottleneck: error: " + OutOfMemory.error(what(args), -1, e).getMessage());
+            err.flush();
+            return RUNTIME_ERROR;
+        } catch (StackOverflowError e) {
+            err.println("bottleneck: internal error: " + e + " (run with --verbose for the stack trace)");
+            if (hasVerbose(args)) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return RUNTIME_ERROR;
+        }
+    }
+
+    /** @return what a command line does, for a message: {@code "anomaly score"} */
+    private static String what(String[] args) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < args.length && i < 2 && !args[i].startsWith("-"); i++) {
+            sb.append(sb.length() == 0 ? "" : " ").append(args[i]);
+        }
+        return sb.length() == 0 ? "this command" : "'bottleneck " + Messages.snippet(sb.toString(), 40) + "'";
+    }
+
+    private static boolean hasVerbose(String[] args) {
+        for (String a : args) {
+            if (a.equals("--verbose")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return the configured command line with exit-code mapping and one-line errors */
@@ -120,8 +154,14 @@ public final class Main implements Runnable {
                 code = RUNTIME_ERROR;
             } else if (ex instanceof CommandLine.ParameterException) {
                 throw ex;
+            } else if (OutOfMemory.isAllocationFailure(ex)) {
+                // a native allocation libtorch refused where the library did not name it
+                err.println("bottleneck: error: " + OutOfMemory.error(what(parseResult.originalArgs().toArray(new String[0])), -1, ex)
+                        .getMessage());
+                code = RUNTIME_ERROR;
             } else {
-                err.println("bottleneck: internal error: " + ex + (verbose ? "" : " (run with --verbose for the stack trace)"));
+                err.println("bottleneck: internal error: " + Messages.printable(String.valueOf(ex))
+                        + (verbose ? "" : " (run with --verbose for the stack trace)"));
                 code = RUNTIME_ERROR;
             }
             if (verbose) {
@@ -133,13 +173,29 @@ public final class Main implements Runnable {
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             PrintWriter err = c.getErr();
-            err.println("bottleneck: error: " + ex.getMessage());
-            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
-            err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for the options and an example.");
+            err.println("bottleneck: error: " + usageLine(ex));
             err.flush();
             return INVALID_INPUT;
         });
         return cl;
+    }
+
+    /**
+     * A usage error as one line, as every other error: picocli's message, its suggestions for a
+     * misspelt option or verb, and where to look, e.g. {@code "Unknown option: '--epoch' (did you
+     * mean --epochs?); see 'bottleneck train --help' for the options and an example"}.
+     *
+     * @param ex the parse error
+     * @return the line, without the {@code "bottleneck: error: "} prefix
+     */
+    static String usageLine(CommandLine.ParameterException ex) {
+        StringBuilder sb = new StringBuilder(Messages.printable(String.valueOf(ex.getMessage()).strip()));
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            java.util.List<String> s = u.getSuggestions();
+            sb.append(" (did you mean ").append(Messages.printable(String.join(" or ", s.subList(0, Math.min(3, s.size()))))).append("?)");
+        }
+        sb.append("; see '").append(ex.getCommandLine().getCommandSpec().qualifiedName()).append(" --help' for the options and an example");
+        return sb.toString();
     }
 
     /** Gives every subcommand {@code -h/--help} (and {@code -V/--version}). */

@@ -40,7 +40,18 @@ final class Summary {
         return s.toString();
     }
 
+    /** A metric as a number: Jackson writes non-finite values as the strings "NaN" and "Infinity". */
     private static double num(Object o) {
-        return o == null ? Double.NaN : ((Number) o).doubleValue();
+        if (o instanceof Number n) {
+            return n.doubleValue();
+        }
+        if (o instanceof String s) {
+            try {
+                return Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                return Double.NaN;
+            }
+        }
+        return Double.NaN;
     }
 }

@@ -100,7 +100,8 @@ class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--noise", paramLabel = "SPEC",
             description = "Input corruption while training (dae default mask:0.25): gaussian:SIGMA, mask:P, dropout:P "
-                    + "(kept values x 1/(1-P)), saltpepper:P, block:SIZE, or a list such as mask:0.5,block:10 (one per batch).")
+                    + "(kept values x 1/(1-P)), saltpepper:P, block:SIZE, or a list such as mask:0.5,block:10 (one per batch). "
+                    + "For --model dae (also cae, sparse); --model ae refuses it: an ae trained on corrupted inputs is a dae.")
     String noise;
 
     @Option(names = "--lambda", paramLabel = "L",
@@ -207,6 +208,7 @@ class TrainCommand implements Callable<Integer> {
             }
             if (noise != null) {
                 dev.bottleneck.data.Corruption.parse(noise, 0f, 1f); // syntax and ranges, before any data is read
+                dev.bottleneck.model.ModelRegistry.requireNoiseAllowed(model, noise);
             }
             if (latent < 1) {
                 throw new InvalidInputException("--latent must be at least 1, got " + latent);

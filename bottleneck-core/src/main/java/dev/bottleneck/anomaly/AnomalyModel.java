@@ -41,6 +41,7 @@ public final class AnomalyModel implements AutoCloseable {
         LoadedModel lm = LoadedModel.open(dir);
         try {
             InputScaling scaling = lm.manifest().input().scaling();
+            checkAgainstModel(dir.resolve(AnomalySettings.FILE), settings, lm);
             Standardizer st = null;
             Path sf = dir.resolve(Standardizer.FILE);
             if (scaling.type().equals("standard")) {
@@ -58,6 +59,19 @@ public final class AnomalyModel implements AutoCloseable {
         } catch (RuntimeException e) {
             lm.close();
             throw e;
+        }
+    }
+
+    /** The settings must suit the model: a recon-prob score needs a VAE, the column names its width. */
+    private static void checkAgainstModel(Path file, AnomalySettings settings, LoadedModel lm) {
+        dev.bottleneck.model.ModelConfig c = lm.manifest().model();
+        if (settings.score().equals(ReconstructionProbability.NAME) && !c.type().equals("vae")) {
+            throw new InvalidInputException(file, "field 'score' is " + settings.score() + ", which needs a vae model, but "
+                    + dev.bottleneck.io.ModelDirectory.MANIFEST + " has a " + c.type() + " model");
+        }
+        if (settings.columns() != null && c.inputShape().length == 1 && settings.columns().size() != c.inputSize()) {
+            throw new InvalidInputException(file, "field 'columns' has " + settings.columns().size() + " names, but the model takes "
+                    + c.inputSize() + " columns (" + dev.bottleneck.io.ModelDirectory.MANIFEST + ")");
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.bottleneck.InvalidInputException;
 import dev.bottleneck.io.Json;
+import dev.bottleneck.io.JsonFields;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -85,14 +86,46 @@ public record AnomalySettings(
      * @param dir the model directory
      * @return the settings
      * @throws InvalidInputException if the file is missing (the model was trained with {@code
-     *     train}, not {@code anomaly fit}) or invalid
+     *     train}, not {@code anomaly fit}) or invalid, naming the field ({@link #check})
      */
     public static AnomalySettings read(Path dir) {
         Path f = dir.resolve(FILE);
         if (!java.nio.file.Files.isRegularFile(f)) {
             throw new InvalidInputException(dir, "has no " + FILE + " (fit an anomaly detector with: bottleneck anomaly fit ... --out " + dir + ")");
         }
-        return Json.read(f, AnomalySettings.class);
+        com.fasterxml.jackson.databind.JsonNode tree = Json.readTree(f);
+        check(JsonFields.of(f, tree));
+        return Json.bind(f, tree, AnomalySettings.class);
+    }
+
+    /**
+     * Checks every field of {@code anomaly.json} before it is bound: Jackson alone would read a
+     * missing or {@code null} threshold as 0 and flag every row.
+     *
+     * @param a the top-level fields
+     * @throws InvalidInputException naming the file and the field that is missing, null, of the
+     *     wrong type or out of range
+     */
+    static void check(JsonFields a) {
+        long format = a.integer("format", Long.MIN_VALUE, Long.MAX_VALUE);
+        if (format < 1 || format > FORMAT) {
+            throw a.error("format", "is " + format + ", which this version does not support (it reads 1.." + FORMAT + ")");
+        }
+        a.oneOf("score", AnomalyScore.NAMES);
+        a.optionalInteger("score_samples", 1, Integer.MAX_VALUE);
+        a.optionalInteger("score_seed", Long.MIN_VALUE, Long.MAX_VALUE);
+        a.numberAbove("contamination", 0, 0.5);
+        a.number("threshold", -Double.MAX_VALUE, Double.MAX_VALUE);
+        a.optionalString("normal_label");
+        a.optionalString("label_column");
+        a.optionalStrings("columns");
+        a.optionalInteger("train_rows", 0, Long.MAX_VALUE);
+        JsonFields t = a.optionalObject("train_scores");
+        if (t != null) {
+            for (String k : List.of("min", "median", "mean", "p99", "max")) {
+                t.number(k, -Double.MAX_VALUE, Double.MAX_VALUE);
+            }
+        }
     }
 
     /**

@@ -192,13 +192,17 @@ public final class Scoring {
     private static String quoted(List<String> names) {
         List<String> q = new ArrayList<>();
         for (String n : names.subList(0, Math.min(8, names.size()))) {
-            q.add("'" + n + "'");
+            q.add("'" + dev.bottleneck.Messages.snippet(n, 40) + "'");
         }
         return String.join(", ", q) + (names.size() > 8 ? " and " + (names.size() - 8) + " more" : "");
     }
 
     private static String describe(List<String> cols) {
-        return cols.size() <= 8 ? String.join(", ", cols) : String.join(", ", cols.subList(0, 8)) + ", ... (" + cols.size() + " columns)";
+        List<String> shown = new ArrayList<>();
+        for (String c : cols.subList(0, Math.min(8, cols.size()))) {
+            shown.add(dev.bottleneck.Messages.snippet(c, 40));
+        }
+        return String.join(", ", shown) + (cols.size() <= 8 ? "" : ", ... (" + cols.size() + " columns)");
     }
 
     /**

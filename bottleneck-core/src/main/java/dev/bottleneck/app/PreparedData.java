@@ -32,7 +32,12 @@ public final class PreparedData {
             throw new InvalidInputException(data.name() + ": " + data.values().length
                     + " values (" + (bytes >> 20) + " MiB) do not fit one native buffer (2 GiB at most); use a smaller dataset or --resize");
         }
-        java.nio.ByteBuffer buf = manager.allocateDirect((int) bytes);
+        java.nio.ByteBuffer buf;
+        try {
+            buf = manager.allocateDirect((int) bytes);
+        } catch (OutOfMemoryError | RuntimeException e) {
+            throw dev.bottleneck.OutOfMemory.rethrow("the " + data.size() + " examples of " + data.name() + " in native memory", bytes, e);
+        }
         scaling.applyInto(data, buf.asFloatBuffer());
         return manager.create(buf, new Shape(data.batchShape()), ai.djl.ndarray.types.DataType.FLOAT32);
     }

@@ -18,8 +18,9 @@ import java.util.Map;
  * memory: {@link #read} fills a caller's {@code float[]} with up to {@code maxRows} rows {@code
  * (rows, D)} row-major, and the labels of the label column if there is one.
  *
- * <p>The format is {@link CsvLoader}'s, with the same rules and messages: UTF-8 (a byte-order
- * mark is skipped), lines ending in LF or CRLF, separator {@code ,} or else {@code ;} or tab as
+ * <p>This is the project's one CSV parser: {@link CsvLoader#load} reads whole files with it, so
+ * {@code train} and {@code anomaly score} accept the same files. UTF-8 (a byte-order mark is
+ * skipped), lines ending in LF, CRLF or CR, separator {@code ,} or else {@code ;} or tab as
  * the first line shows, a header when the first line has text, plain or quoted cells (a quoted
  * cell cannot span lines), decimal numbers only ({@code [+-]digits[.digits][(e|E)[+-]digits]},
  * finite float32), the same number of cells on every row, blank lines only at the end. Errors name
@@ -29,7 +30,8 @@ import java.util.Map;
  * FastDoubleParser ({@code JavaFloatParser}, correctly rounded) straight from the byte array, with
  * no {@code String} per cell. On the project's 2-core machine this reads 1,000,000 rows of 30
  * columns in 1.1 s with the C2 compiler and 1.7 s with C1 only, where Jackson's CSV parser took
- * 3.2 s and 8.7 s and {@link CsvLoader} 3.2 s and 13 s (docs/benchmarks.md).
+ * 3.2 s and 8.7 s and the line-by-line reader {@link CsvLoader} had before 3.2 s and 13 s
+ * (docs/benchmarks.md).
  *
  * <p>Labels: each distinct label text gets an id in order of first appearance ({@link
  * #labelNames()}); {@link #integerLabels()} gives {@link CsvLoader}'s integer coding when every
@@ -140,7 +142,7 @@ public final class CsvChunkReader implements AutoCloseable {
         if (labelColumn != null) {
             labelIdx = resolveLabel(labelColumn, labelRequired);
             if (labelIdx >= 0 && ncols == 1) {
-                throw fail("no feature columns: the only column is the label column");
+                throw fail("no feature columns: the only column is the label column " + describeColumn(labelIdx));
             }
         }
         if (!isHeader) {
@@ -228,9 +230,27 @@ public final class CsvChunkReader implements AutoCloseable {
      * @throws IllegalArgumentException if {@code values} is shorter than {@code maxRows * D}
      */
     public int read(float[] values, int[] labels, int maxRows) {
+        return read(values, 0, labels, 0, maxRows);
+    }
+
+    /**
+     * Reads the next rows into arrays at an offset ({@link CsvLoader} reads a whole file into one
+     * growing array this way).
+     *
+     * @param values receives {@code (rows, D)} row-major raw values from {@code valueOffset}
+     * @param valueOffset where the first row goes in {@code values}
+     * @param labels receives the label ids from {@code labelOffset}, or {@code null}
+     * @param labelOffset where the first row's label goes
+     * @param maxRows the most rows to read, {@code >= 1}
+     * @return the number of rows read; 0 at the end of the file
+     * @throws InvalidInputException as {@link #read(float[], int[], int)}
+     * @throws IllegalArgumentException if the arrays are too short for {@code maxRows} rows
+     */
+    int read(float[] values, int valueOffset, int[] labels, int labelOffset, int maxRows) {
         int d = columns();
-        if ((long) maxRows * d > values.length) {
-            throw new IllegalArgumentException(maxRows + " rows of " + d + " do not fit " + values.length + " values");
+        if (valueOffset + (long) maxRows * d > values.length
+                || (labels != null && labelIdx >= 0 && labelOffset + (long) maxRows > labels.length)) {
+            throw new IllegalArgumentException(maxRows + " rows of " + d + " do not fit " + values.length + " values from " + valueOffset);
         }
         int n = 0;
         while (n < maxRows) {
@@ -246,9 +266,9 @@ public final class CsvChunkReader implements AutoCloseable {
             if (pendingBlank >= 0) {
                 throw fail("row " + pendingBlank + ": blank line between rows (row " + lineNo + " follows)");
             }
-            int label = parseRow(values, n * d);
+            int label = parseRow(values, valueOffset + n * d);
             if (labels != null && labelIdx >= 0) {
-                labels[n] = label;
+                labels[labelOffset + n] = label;
             }
             n++;
             dataRows++;
@@ -258,17 +278,39 @@ public final class CsvChunkReader implements AutoCloseable {
 
     // ------------------------------------------------------------------ lines
 
-    /** Advances to the next line; false at the end of the file. */
+    /**
+     * Advances to the next line; false at the end of the file. A line ends at LF, CRLF or a CR
+     * alone (classic Mac OS), as {@link java.io.BufferedReader#readLine} has it.
+     */
     private boolean nextLine() {
         while (true) {
+            boolean needMore = false;
             for (int i = pos; i < limit; i++) {
-                if (buf[i] == '\n') {
+                byte b = buf[i];
+                if (b > '\r') {
+                    continue;
+                }
+                if (b == '\n') {
                     setLine(pos, i);
                     pos = i + 1;
                     return true;
                 }
+                if (b == '\r') {
+                    if (i + 1 < limit) {
+                        setLine(pos, i);
+                        pos = buf[i + 1] == '\n' ? i + 2 : i + 1;
+                        return true;
+                    }
+                    if (eof) {
+                        setLine(pos, i);
+                        pos = i + 1;
+                        return true;
+                    }
+                    needMore = true; // the next byte tells CR from CRLF
+                    break;
+                }
             }
-            if (eof) {
+            if (eof && !needMore) {
                 if (pos < limit) {
                     setLine(pos, limit);
                     pos = limit;
@@ -296,7 +338,7 @@ public final class CsvChunkReader implements AutoCloseable {
     private void setLine(int start, int end) {
         lineNo++;
         lineStart = start;
-        lineEnd = end > start && buf[end - 1] == '\r' ? end - 1 : end;
+        lineEnd = end;
     }
 
     private void fill() {
@@ -402,7 +444,7 @@ public final class CsvChunkReader implements AutoCloseable {
             }
             return v;
         }
-        return numberOf(new String(buf, s, e - s, StandardCharsets.UTF_8), c);
+        return numberOf(new String(buf, s, e - s, StandardCharsets.UTF_8).strip(), c); // Unicode spaces around a number
     }
 
     /** A number from a cell's text: the slow path (quoted cells) and the error messages. */
@@ -554,8 +596,10 @@ public final class CsvChunkReader implements AutoCloseable {
         if (header != null) {
             int found = header.indexOf(spec);
             if (found >= 0) {
-                if (header.lastIndexOf(spec) != found) {
-                    throw fail("column name '" + spec + "' appears more than once in the header; give the label column as a 0-based index");
+                int count = java.util.Collections.frequency(header, spec);
+                if (count > 1) {
+                    throw fail("column name '" + DataFiles.snippet(spec, 40) + "' appears " + count
+                            + " times in the header; give the label column as a 0-based index");
                 }
                 return found;
             }
@@ -575,9 +619,18 @@ public final class CsvChunkReader implements AutoCloseable {
             return -1;
         }
         if (header == null) {
-            throw fail("no column '" + spec + "' (the file has no header row; give the label column as a 0-based index)");
+            throw fail("no column '" + DataFiles.snippet(spec, 40) + "' (the file has no header row; give the label column as a 0-based index)");
         }
-        throw fail("no column '" + spec + "' (columns: " + String.join(", ", header) + ")");
+        throw fail("no column '" + DataFiles.snippet(spec, 40) + "' (columns: " + columnList() + ")");
+    }
+
+    /** The header's names for a message: at most 20, each cut to 40 characters. */
+    private String columnList() {
+        List<String> shown = new ArrayList<>();
+        for (String h : header.subList(0, Math.min(20, header.size()))) {
+            shown.add(DataFiles.snippet(h, 40));
+        }
+        return String.join(", ", shown) + (header.size() > 20 ? " and " + (header.size() - 20) + " more" : "");
     }
 
     private InvalidInputException countError() {
@@ -603,8 +656,12 @@ public final class CsvChunkReader implements AutoCloseable {
         if (all.size() != ncols) {
             return countError();
         }
-        String col = header != null ? (c + 1) + " (\"" + DataFiles.snippet(header.get(c), 40) + "\")" : Integer.toString(c + 1);
-        return fail("row " + lineNo + ", column " + col + ": " + problem);
+        return fail("row " + lineNo + ", column " + describeColumn(c) + ": " + problem);
+    }
+
+    /** Column {@code c} (0-based) as a spreadsheet numbers it, with its header name: {@code 3 ("age")}. */
+    private String describeColumn(int c) {
+        return header != null ? (c + 1) + " (\"" + DataFiles.snippet(header.get(c), 40) + "\")" : Integer.toString(c + 1);
     }
 
     private String snippetOf(int s, int e) {

@@ -4,22 +4,15 @@ import dev.bottleneck.BottleneckException;
 import dev.bottleneck.InvalidInputException;
 import dev.bottleneck.io.AtomicFiles;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Reads a numeric table from a CSV file (RFC 4180 style) into a {@link Dataset.Kind#TABLE}
@@ -29,7 +22,7 @@ import java.util.Map;
  *
  * <ul>
  *   <li>UTF-8 text (a leading byte-order mark is skipped; undecodable bytes become U+FFFD), lines
- *       ending in LF or CRLF.
+ *       ending in LF, CRLF or CR.
  *   <li>Separator: a comma; if the first line has no comma, a semicolon or else a tab if it has
  *       one. Decided once, from the first line.
  *   <li>Header: optional. The first line is a header if any of its cells is text: not empty, not
@@ -50,9 +43,14 @@ import java.util.Map;
  * name where there is a header, e.g. {@code "data.csv: row 12, column 3 (\"age\"): not a number:
  * 'abc'"}.
  *
- * <p>The file is streamed line by line; values go into one growable {@code float[]}.
+ * <p>The file is parsed by {@link CsvChunkReader}, the one CSV reader of the project (so {@code
+ * train} and {@code anomaly score} accept the same files), a chunk of rows at a time into one
+ * growable {@code float[]}.
  */
 public final class CsvLoader {
+
+    /** The most values one table can hold (a Java array's limit). */
+    private static final long MAX_VALUES = Integer.MAX_VALUE - 8;
 
     private CsvLoader() {}
 
@@ -77,14 +75,56 @@ public final class CsvLoader {
      *     ({@code "data.csv: no column 'target' (columns: a, b, c)"}) or is the only column
      */
     public static Dataset load(Path file, String labelColumn) {
-        DataFiles.requireFile(file);
-        var decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE);
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder), 1 << 16)) {
-            return new Reader(file, labelColumn).read(r);
-        } catch (IOException e) {
-            throw DataFiles.readError(file, e);
+        try (CsvChunkReader r = CsvChunkReader.open(file, labelColumn, true)) {
+            int d = r.columns();
+            int chunk = Math.max(1, Math.min(4096, (1 << 16) / Math.max(1, d)));
+            float[] values = new float[(int) Math.min(MAX_VALUES, Math.max((long) chunk * d, 1 << 12))];
+            int[] ids = r.hasLabels() ? new int[1 << 10] : null;
+            int rows = 0;
+            while (true) {
+                long need = (long) (rows + chunk) * d;
+                if (need > values.length) {
+                    long want = Math.max((long) values.length * 2, need);
+                    if (want > MAX_VALUES) {
+                        want = MAX_VALUES;
+                        if (want < (long) rows * d + d) {
+                            throw new InvalidInputException(file, "too large: more than " + MAX_VALUES
+                                    + " values (" + rows + " rows of " + d + " columns); at most 2^31 values can be loaded");
+                        }
+                    }
+                    values = Arrays.copyOf(values, (int) want);
+                }
+                int room = (int) Math.min(chunk, (values.length - (long) rows * d) / Math.max(1, d));
+                if (ids != null && rows + room > ids.length) {
+                    ids = Arrays.copyOf(ids, (int) Math.min(Integer.MAX_VALUE - 8, Math.max((long) ids.length * 2, rows + room)));
+                }
+                int n = r.read(values, rows * d, ids, rows, room);
+                if (n == 0) {
+                    break;
+                }
+                rows += n;
+            }
+            if (rows == 0) {
+                throw new InvalidInputException(file, "empty dataset: a header row but no data rows");
+            }
+            int[] labels = null;
+            List<String> classNames = null;
+            if (ids != null) {
+                int[] asInts = r.integerLabels();
+                labels = new int[rows];
+                for (int i = 0; i < rows; i++) {
+                    labels[i] = asInts != null ? asInts[ids[i]] : ids[i];
+                }
+                classNames = asInts != null ? null : new ArrayList<>(r.labelNames());
+            }
+            long n = (long) rows * d;
+            return Dataset.builder("csv:" + file.getFileName(), Dataset.Kind.TABLE)
+                    .exampleShape(d)
+                    .values(n == values.length ? values : Arrays.copyOf(values, (int) n))
+                    .labels(labels)
+                    .classNames(classNames)
+                    .columnNames(r.featureNames())
+                    .build();
         }
     }
 
@@ -254,292 +294,5 @@ public final class CsvLoader {
             }
         }
         return i == n ? (int) v : -1;
-    }
-
-    /** The state of one read. */
-    private static final class Reader {
-        private final Path file;
-        private final String labelSpec;
-        private final List<String> cells = new ArrayList<>();
-        private char sep;
-        private int lineNo;
-        private int ncols = -1;
-        private List<String> header;
-        private int labelIdx = -1;
-        private float[] values = new float[1 << 12];
-        private int nValues;
-        private int rows;
-        private int[] intLabels;
-        private int[] catLabels;
-        private boolean labelsAreInts = true;
-        private final Map<String, Integer> categories = new LinkedHashMap<>();
-
-        Reader(Path file, String labelSpec) {
-            this.file = file;
-            this.labelSpec = labelSpec;
-        }
-
-        Dataset read(BufferedReader r) throws IOException {
-            String line;
-            int pendingBlank = -1;
-            while ((line = r.readLine()) != null) {
-                lineNo++;
-                if (lineNo == 1 && line.startsWith("\uFEFF")) {
-                    line = line.substring(1);
-                }
-                if (line.isBlank()) {
-                    if (ncols >= 0 && pendingBlank < 0) {
-                        pendingBlank = lineNo;
-                    }
-                    continue;
-                }
-                if (pendingBlank >= 0) {
-                    throw fail("row " + pendingBlank + ": blank line between rows (row " + lineNo + " follows)");
-                }
-                if (sep == 0) {
-                    sep = line.indexOf(',') >= 0 ? ',' : line.indexOf(';') >= 0 ? ';' : line.indexOf('\t') >= 0 ? '\t' : ',';
-                }
-                split(line);
-                if (ncols < 0) {
-                    firstRow();
-                    if (header != null) {
-                        continue;
-                    }
-                } else if (cells.size() != ncols) {
-                    String ref = header != null ? "the header has " + ncols : "the first row has " + ncols;
-                    throw fail("row " + lineNo + ": " + cells.size() + (cells.size() == 1 ? " cell" : " cells")
-                            + " but " + ref + " (separator '" + sepName() + "')");
-                }
-                dataRow();
-            }
-            if (ncols < 0) {
-                throw fail("empty file (no rows)");
-            }
-            if (rows == 0) {
-                throw fail("empty dataset: a header row but no data rows");
-            }
-            int d = ncols - (labelIdx >= 0 ? 1 : 0);
-            int[] labels = null;
-            List<String> classNames = null;
-            if (labelIdx >= 0) {
-                if (labelsAreInts) {
-                    labels = Arrays.copyOf(intLabels, rows);
-                } else {
-                    labels = Arrays.copyOf(catLabels, rows);
-                    classNames = new ArrayList<>(categories.keySet());
-                }
-            }
-            List<String> columnNames = null;
-            if (header != null) {
-                columnNames = new ArrayList<>(header);
-                if (labelIdx >= 0) {
-                    columnNames.remove(labelIdx);
-                }
-            }
-            return Dataset.builder("csv:" + file.getFileName(), Dataset.Kind.TABLE)
-                    .exampleShape(d)
-                    .values(nValues == values.length ? values : Arrays.copyOf(values, nValues))
-                    .labels(labels)
-                    .classNames(classNames)
-                    .columnNames(columnNames)
-                    .build();
-        }
-
-        private String sepName() {
-            return sep == '\t' ? "\\t" : String.valueOf(sep);
-        }
-
-        private void firstRow() {
-            ncols = cells.size();
-            int textCells = 0;
-            int lastText = -1;
-            for (int c = 0; c < ncols; c++) {
-                if (cellKind(cells.get(c).strip()) == CellKind.TEXT) {
-                    textCells++;
-                    lastText = c;
-                }
-            }
-            // A first row whose only text is in the label column given by index is data
-            // (iris.csv: "5.1,3.5,1.4,0.2,setosa" with label column "4").
-            boolean isHeader = textCells > 0 && !(textCells == 1 && labelSpec != null
-                    && Integer.toString(lastText).equals(labelSpec.trim()));
-            if (isHeader) {
-                header = new ArrayList<>(cells);
-            }
-            if (labelSpec != null) {
-                labelIdx = resolveLabel(labelSpec);
-                if (ncols == 1) {
-                    throw fail("no feature columns: the only column is the label column " + describeColumn(labelIdx));
-                }
-                intLabels = new int[1 << 10];
-                catLabels = new int[1 << 10];
-            }
-        }
-
-        private int resolveLabel(String spec) {
-            if (header != null) {
-                int found = -1;
-                int count = 0;
-                for (int i = 0; i < header.size(); i++) {
-                    if (header.get(i).equals(spec)) {
-                        found = found < 0 ? i : found;
-                        count++;
-                    }
-                }
-                if (count > 1) {
-                    throw fail("column name '" + spec + "' appears " + count
-                            + " times in the header; give the label column as a 0-based index");
-                }
-                if (found >= 0) {
-                    return found;
-                }
-            }
-            String s = spec.trim();
-            if (!s.isEmpty() && s.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
-                int idx = s.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(s);
-                if (idx >= ncols) {
-                    throw fail("no column " + s + " (the file has " + ncols + " columns, numbered from 0)");
-                }
-                return idx;
-            }
-            if (header == null) {
-                throw fail("no column '" + spec + "' (the file has no header row; give the label column as a 0-based index)");
-            }
-            throw fail("no column '" + spec + "' (columns: " + String.join(", ", header) + ")");
-        }
-
-        private void dataRow() {
-            if (nValues > values.length - ncols) {
-                long want = Math.max((long) values.length * 2, (long) nValues + ncols);
-                if (want > Integer.MAX_VALUE - 8) {
-                    want = Integer.MAX_VALUE - 8;
-                    if (want < (long) nValues + ncols) {
-                        throw fail("too large: more than " + (Integer.MAX_VALUE - 8) + " values (row " + lineNo + ")");
-                    }
-                }
-                values = Arrays.copyOf(values, (int) want);
-            }
-            for (int c = 0; c < ncols; c++) {
-                String cell = cells.get(c).strip();
-                if (c == labelIdx) {
-                    label(cell, c);
-                    continue;
-                }
-                switch (cellKind(cell)) {
-                    case NUMBER:
-                        float v = Float.parseFloat(cell);
-                        if (Float.isInfinite(v)) {
-                            throw cellError(c, "out of float32 range: '" + DataFiles.snippet(cell, 40) + "'");
-                        }
-                        values[nValues++] = v;
-                        break;
-                    case EMPTY:
-                        throw cellError(c, "empty cell");
-                    case NAN:
-                        throw cellError(c, "NaN is not allowed");
-                    case INFINITY:
-                        throw cellError(c, "infinity is not allowed: '" + DataFiles.snippet(cell, 40) + "'");
-                    default:
-                        throw cellError(c, "not a number: '" + DataFiles.snippet(cell, 40) + "'");
-                }
-            }
-            rows++;
-        }
-
-        private void label(String cell, int c) {
-            if (cell.isEmpty()) {
-                throw cellError(c, "empty cell (every row needs a label)");
-            }
-            if (rows == intLabels.length) {
-                intLabels = Arrays.copyOf(intLabels, rows * 2);
-                catLabels = Arrays.copyOf(catLabels, rows * 2);
-            }
-            if (labelsAreInts) {
-                int v = integerLabel(cell);
-                if (v >= 0) {
-                    intLabels[rows] = v;
-                } else {
-                    labelsAreInts = false;
-                }
-            }
-            Integer id = categories.get(cell);
-            if (id == null) {
-                id = categories.size();
-                categories.put(cell, id);
-            }
-            catLabels[rows] = id;
-        }
-
-        private String describeColumn(int c) {
-            return header != null ? (c + 1) + " (\"" + DataFiles.snippet(header.get(c), 40) + "\")" : Integer.toString(c + 1);
-        }
-
-        private InvalidInputException cellError(int c, String problem) {
-            return fail("row " + lineNo + ", column " + describeColumn(c) + ": " + problem);
-        }
-
-        private InvalidInputException fail(String problem) {
-            return new InvalidInputException(file, problem);
-        }
-
-        /** Splits one line into trimmed, unquoted cells. */
-        private void split(String line) {
-            cells.clear();
-            int n = line.length();
-            int i = 0;
-            while (true) {
-                while (i < n && line.charAt(i) != sep && Character.isWhitespace(line.charAt(i))) {
-                    i++;
-                }
-                if (i < n && line.charAt(i) == '"') {
-                    StringBuilder sb = new StringBuilder();
-                    int start = i;
-                    i++;
-                    boolean closed = false;
-                    while (i < n) {
-                        char ch = line.charAt(i);
-                        if (ch == '"') {
-                            if (i + 1 < n && line.charAt(i + 1) == '"') {
-                                sb.append('"');
-                                i += 2;
-                                continue;
-                            }
-                            closed = true;
-                            i++;
-                            break;
-                        }
-                        sb.append(ch);
-                        i++;
-                    }
-                    if (!closed) {
-                        throw fail("row " + lineNo + ", column " + (cells.size() + 1)
-                                + ": unterminated quoted cell (the quote at character " + (start + 1)
-                                + " is not closed on this line)");
-                    }
-                    while (i < n && line.charAt(i) != sep && Character.isWhitespace(line.charAt(i))) {
-                        i++;
-                    }
-                    if (i < n && line.charAt(i) != sep) {
-                        throw fail("row " + lineNo + ", column " + (cells.size() + 1)
-                                + ": text after the closing quote: '" + DataFiles.snippet(line.substring(i), 20) + "'");
-                    }
-                    cells.add(sb.toString()); // quoted: kept exactly (a header name may end in a space)
-                } else {
-                    int start = i;
-                    while (i < n && line.charAt(i) != sep) {
-                        i++;
-                    }
-                    cells.add(line.substring(start, i).strip());
-                }
-                if (i >= n) {
-                    break;
-                }
-                i++; // the separator
-                if (i == n) {
-                    cells.add("");
-                    break;
-                }
-            }
-        }
     }
 }

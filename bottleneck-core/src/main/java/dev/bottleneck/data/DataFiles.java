@@ -101,28 +101,10 @@ final class DataFiles {
      * @param text any text (a cell, a header)
      * @param max the most characters kept
      * @return the text on one line, at most {@code max} characters plus an ellipsis
+     * @see dev.bottleneck.Messages#snippet
      */
     static String snippet(String text, int max) {
-        StringBuilder sb = new StringBuilder();
-        int n = Math.min(text.length(), max);
-        for (int i = 0; i < n; i++) {
-            char c = text.charAt(i);
-            if (c == '\n') {
-                sb.append("\\n");
-            } else if (c == '\r') {
-                sb.append("\\r");
-            } else if (c == '\t') {
-                sb.append("\\t");
-            } else if (c < 0x20 || c == 0x7f) {
-                sb.append(String.format("\\x%02x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        if (text.length() > max) {
-            sb.append("...");
-        }
-        return sb.toString();
+        return dev.bottleneck.Messages.snippet(text, max);
     }
 
     /**

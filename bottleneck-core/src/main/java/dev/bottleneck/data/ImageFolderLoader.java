@@ -137,7 +137,7 @@ public final class ImageFolderLoader {
         boolean allGray = true;
         Decoded first = null;
         for (Path f : files) {
-            Decoded d = decode(f);
+            Decoded d = decode(f, images.size(), files.size());
             if (resizeHW != null && (d.h != resizeHW[0] || d.w != resizeHW[1])) {
                 d = resize(f, d, resizeHW[0], resizeHW[1]);
             }
@@ -159,7 +159,14 @@ public final class ImageFolderLoader {
             throw new InvalidInputException(folder(dir) + ": too large: " + images.size() + " images of " + c + "x" + h
                     + "x" + w + " make " + total + " values; at most " + (Integer.MAX_VALUE - 8) + " can be loaded");
         }
-        float[] values = new float[(int) total];
+        float[] values;
+        try {
+            values = new float[(int) total];
+        } catch (OutOfMemoryError e) {
+            images = null;
+            throw dev.bottleneck.OutOfMemory.error(files.size() + " images of " + c + "x" + h + "x" + w + " from " + folder(dir),
+                    total * Float.BYTES, e);
+        }
         int at = 0;
         for (Decoded d : images) {
             for (int ch = 0; ch < c; ch++) {
@@ -261,13 +268,42 @@ public final class ImageFolderLoader {
         }
     }
 
-    private static Decoded decode(Path f) {
+    /** The most pixels one image may have: its R, G, B planes must fit one Java array. */
+    private static final long MAX_PIXELS = (Integer.MAX_VALUE - 8) / 3;
+
+    /**
+     * Decodes image {@code index} (0-based) of {@code count}; its size is read from the header
+     * first, so that an image too large to decode is reported with its size.
+     */
+    private static Decoded decode(Path f, int index, int count) {
         byte[] bytes = DataFiles.readAll(f);
         BufferedImage img;
-        try {
-            // In memory, so no cache file; ImageIO.read closes the stream itself.
-            ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
-            img = ImageIO.read(in);
+        long w0 = -1;
+        long h0 = -1;
+        // In memory, so no cache file.
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            java.util.Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new InvalidInputException(f, "not a readable image (no PNG or JPEG decoder recognises its content)");
+            }
+            javax.imageio.ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                w0 = reader.getWidth(0);
+                h0 = reader.getHeight(0);
+                if (w0 < 1 || h0 < 1 || w0 * h0 > MAX_PIXELS) {
+                    throw new InvalidInputException(f, "too large: " + h0 + "x" + w0 + " pixels (at most " + MAX_PIXELS
+                            + " pixels per image can be loaded)");
+                }
+                img = reader.read(0, reader.getDefaultReadParam());
+            } finally {
+                reader.dispose();
+            }
+        } catch (InvalidInputException e) {
+            throw e;
+        } catch (OutOfMemoryError e) {
+            throw dev.bottleneck.OutOfMemory.error("decoding " + f + " (" + h0 + "x" + w0 + " pixels, image " + (index + 1)
+                    + " of " + count + ")", w0 > 0 && h0 > 0 ? w0 * h0 * 4 : -1, e);
         } catch (IOException | RuntimeException e) {
             String why = e.getMessage() != null ? DataFiles.oneLine(e.getMessage()) : e.getClass().getSimpleName();
             throw new InvalidInputException(f, "corrupt image (" + DataFiles.snippet(why, 100) + ")", e);
@@ -275,6 +311,16 @@ public final class ImageFolderLoader {
         if (img == null) {
             throw new InvalidInputException(f, "not a readable image (no PNG or JPEG decoder recognises its content)");
         }
+        try {
+            return pixels(f, img);
+        } catch (OutOfMemoryError e) {
+            img = null;
+            throw dev.bottleneck.OutOfMemory.error("the pixels of " + f + " (" + h0 + "x" + w0 + ", image " + (index + 1)
+                    + " of " + count + ")", w0 * h0 * 3, e);
+        }
+    }
+
+    private static Decoded pixels(Path f, BufferedImage img) {
         int w = img.getWidth();
         int h = img.getHeight();
         ColorModel cm = img.getColorModel();

@@ -500,7 +500,8 @@ public final class NpyFiles {
         parseDtype(file, (String) descr, h);
         Object fortran = d.get("fortran_order");
         if (!(fortran instanceof Boolean)) {
-            throw new InvalidInputException(file, "malformed header: 'fortran_order' is " + fortran + ", not True or False");
+            throw new InvalidInputException(file, "malformed header: 'fortran_order' is " + DataFiles.snippet(String.valueOf(fortran), 40)
+                    + ", not True or False");
         }
         if ((Boolean) fortran) {
             throw new InvalidInputException(file, "Fortran-ordered arrays (fortran_order: True) are not supported;"
@@ -508,14 +509,14 @@ public final class NpyFiles {
         }
         Object shape = d.get("shape");
         if (!(shape instanceof List)) {
-            throw new InvalidInputException(file, "malformed header: 'shape' is not a tuple: " + shape);
+            throw new InvalidInputException(file, "malformed header: 'shape' is not a tuple: " + DataFiles.snippet(String.valueOf(shape), 40));
         }
         List<?> dims = (List<?>) shape;
         h.shape = new long[dims.size()];
         for (int i = 0; i < dims.size(); i++) {
             Object x = dims.get(i);
             if (!(x instanceof Long) || (Long) x < 0) {
-                throw new InvalidInputException(file, "malformed header: 'shape' has a bad dimension " + x);
+                throw new InvalidInputException(file, "malformed header: 'shape' has a bad dimension " + DataFiles.snippet(String.valueOf(x), 40));
             }
             h.shape[i] = (Long) x;
         }
@@ -546,7 +547,7 @@ public final class NpyFiles {
             case "f8": kind = Kind.F64; break;
             default:
                 if (rest.startsWith("O")) {
-                    throw new InvalidInputException(file, "object arrays (dtype '" + descr
+                    throw new InvalidInputException(file, "object arrays (dtype '" + DataFiles.snippet(descr, 40)
                             + "') are not supported: they hold pickled Python objects; save a numeric array");
                 }
                 throw new InvalidInputException(file, "unsupported dtype '" + DataFiles.snippet(descr, 40)
@@ -569,8 +570,11 @@ public final class NpyFiles {
      * become {@link List}s, integers {@link Long}s. Errors are {@link IllegalStateException}s.
      */
     static final class LiteralParser {
+        /** Deepest nesting of dicts, tuples and lists accepted (a real header nests 2 deep). */
+        static final int MAX_DEPTH = 32;
         private final String s;
         private int i;
+        private int depth;
 
         LiteralParser(String s) {
             this.s = s;
@@ -627,13 +631,14 @@ public final class NpyFiles {
                         return null;
                     default:
                         i = start;
-                        throw error("unknown name '" + word + "'");
+                        throw error("unknown name '" + DataFiles.snippet(word, 20) + "'");
                 }
             }
-            throw error("unexpected '" + c + "'");
+            throw error("unexpected '" + DataFiles.snippet(String.valueOf(c), 4) + "'");
         }
 
         private Map<Object, Object> dict() {
+            enter();
             Map<Object, Object> m = new LinkedHashMap<>();
             i++; // {
             while (true) {
@@ -643,6 +648,7 @@ public final class NpyFiles {
                 }
                 if (s.charAt(i) == '}') {
                     i++;
+                    depth--;
                     return m;
                 }
                 Object key = value();
@@ -665,7 +671,15 @@ public final class NpyFiles {
             }
         }
 
+        /** One level deeper; a damaged header of 16 MiB of brackets must not overflow the stack. */
+        private void enter() {
+            if (++depth > MAX_DEPTH) {
+                throw error("nested more than " + MAX_DEPTH + " levels deep");
+            }
+        }
+
         private List<Object> sequence(char close) {
+            enter();
             List<Object> list = new ArrayList<>();
             i++; // ( or [
             while (true) {
@@ -675,6 +689,7 @@ public final class NpyFiles {
                 }
                 if (s.charAt(i) == close) {
                     i++;
+                    depth--;
                     return list;
                 }
                 list.add(value());
@@ -726,7 +741,7 @@ public final class NpyFiles {
                 return Long.parseLong(digits.startsWith("+") ? digits.substring(1) : digits);
             } catch (NumberFormatException e) {
                 i = start;
-                throw error("integer out of range '" + digits + "'");
+                throw error("integer out of range '" + DataFiles.snippet(digits, 30) + "'");
             }
         }
     }

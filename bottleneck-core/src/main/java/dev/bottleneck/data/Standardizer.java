@@ -171,9 +171,25 @@ public record Standardizer(
      *
      * @param file the JSON file
      * @return the standardizer
-     * @throws InvalidInputException naming the file if it is missing or invalid
+     * @throws InvalidInputException naming the file and the field if it is missing or invalid
+     *     (a mean or std missing, null, not finite, a std not above 0, lengths that differ)
      */
     public static Standardizer read(Path file) {
-        return Json.read(file, Standardizer.class);
+        com.fasterxml.jackson.databind.JsonNode tree = Json.readTree(file);
+        dev.bottleneck.io.JsonFields f = dev.bottleneck.io.JsonFields.of(file, tree);
+        List<String> columns = f.optionalStrings("columns");
+        if (!f.has("mean")) {
+            f.floats("mean", 0, false); // says it is missing or null
+        }
+        int d = f.node().get("mean").isArray() ? f.node().get("mean").size() : -1;
+        if (d == 0) {
+            throw f.error("mean", "is empty (expected one value per column)");
+        }
+        f.floats("mean", d, false);
+        f.floats("std", d, true);
+        if (columns != null && columns.size() != d) {
+            throw f.error("columns", "has " + columns.size() + " names for " + d + " columns");
+        }
+        return Json.bind(file, tree, Standardizer.class);
     }
 }

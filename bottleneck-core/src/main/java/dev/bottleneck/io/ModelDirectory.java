@@ -1,6 +1,5 @@
 package dev.bottleneck.io;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.bottleneck.BottleneckException;
 import dev.bottleneck.InvalidInputException;
 import dev.bottleneck.model.Autoencoder;
@@ -111,18 +110,15 @@ public final class ModelDirectory {
     }
 
     /**
-     * @return the manifest
-     * @throws InvalidInputException if {@code model.json} is missing or invalid
+     * @return the manifest, every field a verb reads checked ({@link ManifestFields})
+     * @throws InvalidInputException naming {@code model.json} and the field if the file is
+     *     missing, not valid JSON, or a field is missing, null, of the wrong type or out of range
      */
     public Manifest manifest() {
-        Manifest m = Json.read(dir.resolve(MANIFEST), Manifest.class);
-        if (m.format() < 1 || m.format() > Manifest.FORMAT) {
-            throw new InvalidInputException(dir.resolve(MANIFEST), "format " + m.format() + " is not supported by this version");
-        }
-        if (m.model() == null || m.input() == null) {
-            throw new InvalidInputException(dir.resolve(MANIFEST), "incomplete manifest (no model or input section)");
-        }
-        return m;
+        Path f = dir.resolve(MANIFEST);
+        com.fasterxml.jackson.databind.JsonNode tree = Json.readTree(f);
+        ManifestFields.check(JsonFields.of(f, tree));
+        return Json.bind(f, tree, Manifest.class);
     }
 
     /**
@@ -241,7 +237,9 @@ public final class ModelDirectory {
      * Reads {@code metrics.jsonl}.
      *
      * @return the epochs logged so far (empty if there is no log)
-     * @throws InvalidInputException naming the line if a line is not valid
+     * @throws InvalidInputException naming the line (and the field) if a line is not a valid
+     *     epoch record: not a JSON object, no {@code epoch} or {@code train_loss}, a figure that is
+     *     not a number
      */
     public List<EpochResult> readMetricsLog() {
         Path f = dir.resolve(METRICS_LOG);
@@ -257,10 +255,25 @@ public final class ModelDirectory {
                 if (line.isBlank()) {
                     continue;
                 }
+                com.fasterxml.jackson.databind.JsonNode tree;
                 try {
-                    out.add(Json.MAPPER.readValue(line, new TypeReference<EpochResult>() { }));
+                    tree = Json.MAPPER.readTree(line);
                 } catch (IOException e) {
                     throw new InvalidInputException(f, "line " + no + " is not a valid epoch record", e);
+                }
+                JsonFields e = JsonFields.of(f, "line " + no, tree);
+                e.intValue("epoch", 1, Integer.MAX_VALUE);
+                e.real("train_loss");
+                e.optionalReals("train_terms");
+                e.optionalReal("test_loss");
+                e.optionalReals("test_terms");
+                for (String k : new String[] {"train_seconds", "eval_seconds", "samples_per_second", "rss_mb"}) {
+                    e.optionalReal(k);
+                }
+                try {
+                    out.add(Json.MAPPER.treeToValue(tree, EpochResult.class));
+                } catch (IOException | IllegalArgumentException ex) {
+                    throw new InvalidInputException(f, "line " + no + " is not a valid epoch record", ex);
                 }
             }
         } catch (IOException e) {

@@ -82,7 +82,14 @@ public final class Autoencoder implements AutoCloseable {
         this.manager = NDManager.newBaseManager();
         Engine.getInstance().setRandomSeed((int) seed);
         block.setInitializer(new TorchDefaultInitializer(), Parameter.Type.WEIGHT);
-        block.initialize(manager, dataType, new Shape(batchShape(1)));
+        try {
+            block.initialize(manager, dataType, new Shape(batchShape(1)));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            manager.close();
+            // --latent 2000000000 and the like: libtorch refuses the weight matrix
+            throw dev.bottleneck.OutOfMemory.rethrow("the weights of this " + config.type() + " model (" + config.arch()
+                    + ", input " + java.util.Arrays.toString(config.inputShape()) + ", latent " + config.latent() + ")", -1, e);
+        }
         this.parameterStore = new ParameterStore(manager, false);
         Map<String, Parameter> p = new LinkedHashMap<>();
         for (Pair<String, Parameter> e : block.getParameters()) {
@@ -99,6 +106,8 @@ public final class Autoencoder implements AutoCloseable {
      * @param seed seeds the engine's random generator before initialisation
      * @return the model; close it when done
      * @throws InvalidInputException if the config cannot be built
+     * @throws dev.bottleneck.BottleneckException {@code "not enough memory for the weights ..."}
+     *     when the weights do not fit in memory
      */
     public static Autoencoder create(ModelConfig config, long seed) {
         return new Autoencoder(config, seed, DataType.FLOAT32);
@@ -202,9 +211,13 @@ public final class Autoencoder implements AutoCloseable {
         } catch (MalformedModelException e) {
             throw new InvalidInputException(source, "not a parameter file for this model (" + e.getMessage() + ")", e);
         } catch (IOException e) {
-            throw new InvalidInputException(source, "cannot read (" + e.getMessage() + ")", e);
+            throw new InvalidInputException(source, "cannot read (" + dev.bottleneck.io.AtomicFiles.describe(e) + ")", e);
         } catch (RuntimeException e) {
-            throw new InvalidInputException(source, "corrupt parameter file (" + e.getMessage() + ")", e);
+            throw new InvalidInputException(source, "corrupt parameter file ("
+                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()) + ")", e);
+        } catch (OutOfMemoryError e) {
+            // a damaged array header can announce any size; the real weights fit (their shapes are checked below)
+            throw new InvalidInputException(source, "corrupt parameter file (an array in it claims more memory than there is)", e);
         }
         for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
             Shape got = e.getValue().getArray().getShape();

@@ -390,10 +390,12 @@ public record ModelConfig(
 
         /**
          * @return the validated config
-         * @throws InvalidInputException if a value is out of range or unknown
+         * @throws InvalidInputException if a value is out of range or unknown, or noise is set on
+         *     an {@code ae} ({@link ModelRegistry#requireNoiseAllowed})
          */
         public ModelConfig build() {
             ModelRegistry.Defaults d = ModelRegistry.defaults(type);
+            ModelRegistry.requireNoiseAllowed(type, noise);
             return new ModelConfig(VERSION, type, arch, inputShape, latent, hidden, channels, activation,
                     latentActivation != null ? latentActivation : d.latentActivation(), loss, output,
                     noise != null ? noise : d.noise(), penalty != null ? penalty : d.penalty(), tied, vae);

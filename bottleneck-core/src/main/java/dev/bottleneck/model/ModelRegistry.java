@@ -130,6 +130,24 @@ public final class ModelRegistry {
     }
 
     /**
+     * Checks that a new model of this type may train on corrupted inputs. A plain autoencoder
+     * ({@code ae}) trained on corrupted inputs against clean targets is a denoising autoencoder,
+     * so {@code --model ae --noise ...} is refused with a pointer to {@code --model dae} rather
+     * than saved as an {@code ae} that silently denoises. (Manifests written before this check
+     * still load: the config record itself accepts them.)
+     *
+     * @param type a model type, any case
+     * @param noise the corruption spec, or null
+     * @throws InvalidInputException for noise on an {@code ae}
+     */
+    public static void requireNoiseAllowed(String type, String noise) {
+        if (noise != null && type != null && type.trim().equalsIgnoreCase("ae")) {
+            throw new InvalidInputException("--noise trains a denoising autoencoder, which is --model dae: use --model dae --noise "
+                    + noise + " (--model ae takes no noise)");
+        }
+    }
+
+    /**
      * @param config a validated config
      * @return a new latent layer for its type
      */

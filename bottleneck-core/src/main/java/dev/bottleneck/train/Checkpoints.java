@@ -50,7 +50,31 @@ public final class Checkpoints {
             @JsonProperty("epoch") int epoch,
             @JsonProperty("step") long step,
             @JsonProperty("params") String params,
-            @JsonProperty("optimizer") String optimizer) {}
+            @JsonProperty("optimizer") String optimizer) {
+
+        /**
+         * Reads {@code state.json}, checking each field first.
+         *
+         * @param file the file
+         * @return the state
+         * @throws InvalidInputException naming the file and the field that is missing, null, out
+         *     of range, or a file name that leaves the checkpoint folder
+         */
+        static State read(Path file) {
+            com.fasterxml.jackson.databind.JsonNode tree = Json.readTree(file);
+            dev.bottleneck.io.JsonFields f = dev.bottleneck.io.JsonFields.of(file, tree);
+            f.intValue("format", 1, 1);
+            f.intValue("epoch", 0, Integer.MAX_VALUE);
+            f.integer("step", 0, Long.MAX_VALUE);
+            for (String k : new String[] {"params", "optimizer"}) {
+                String name = f.string(k);
+                if (!name.matches("[A-Za-z0-9_][A-Za-z0-9._-]*")) {
+                    throw f.error(k, "must name a file in the checkpoint folder, got '" + dev.bottleneck.Messages.snippet(name, 40) + "'");
+                }
+            }
+            return Json.bind(file, tree, State.class);
+        }
+    }
 
     /** @return whether a checkpoint exists ({@code state.json} is present) */
     public boolean exists() {
@@ -141,7 +165,7 @@ public final class Checkpoints {
             throw new InvalidInputException(dir.getParent() == null ? dir : dir.getParent(),
                     "nothing to resume (no " + dir.getFileName() + "/state.json; train without --resume first)");
         }
-        State s = Json.read(stateFile, State.class);
+        State s = State.read(stateFile);
         Path params = dir.resolve(s.params());
         Path optim = dir.resolve(s.optimizer());
         try (InputStream in = new BufferedInputStream(Files.newInputStream(params))) {
@@ -151,9 +175,27 @@ public final class Checkpoints {
         }
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(optim)))) {
             optimizer.load(in, model.parameters());
-        } catch (IOException | BottleneckException e) {
-            throw new InvalidInputException(optim, "corrupt optimizer state (" + e.getMessage() + ")", e);
+        } catch (java.io.EOFException e) {
+            throw new InvalidInputException(optim, "truncated: the optimizer state ends early (" + sizeOf(optim) + " bytes)", e);
+        } catch (IOException e) {
+            throw new InvalidInputException(optim, "cannot read the optimizer state (" + AtomicFiles.describe(e) + ")", e);
+        } catch (InvalidInputException e) {
+            throw e;
+        } catch (OutOfMemoryError e) {
+            throw new InvalidInputException(optim, "corrupt optimizer state (an array in it claims more memory than there is)", e);
+        } catch (RuntimeException e) {
+            // a BottleneckException from Adam, or DJL failing to decode a damaged array
+            String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            throw new InvalidInputException(optim, "corrupt optimizer state (" + why + ")", e);
         }
         return s.epoch();
+    }
+
+    private static String sizeOf(Path file) {
+        try {
+            return String.valueOf(Files.size(file));
+        } catch (IOException e) {
+            return "?";
+        }
     }
 }

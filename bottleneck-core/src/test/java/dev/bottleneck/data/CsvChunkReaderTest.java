@@ -162,4 +162,31 @@ class CsvChunkReaderTest {
         assertError("x,y\n1,-inf\n", "row 2, column 2 (\"y\"): infinity is not allowed");
         assertError("x,y\n1,é\n", "row 2, column 2 (\"y\"): not a number: 'é'");
     }
+
+    @Test
+    void crOnlyCrlfAndLfLineEndingsReadTheSameWithAnyBuffer() throws IOException {
+        String lf = "a,b,label\n1,2,x\n3.5,-4,y\n\n5,6,x\n";
+        for (String eol : new String[] {"\n", "\r\n", "\r"}) {
+            String text = lf.replace("\n\n", "\n").replace("\n", eol); // no blank line: it would be between rows
+            Path f = write("eol.csv", text);
+            for (int size : new int[] {3, 7, 8, 64, 1 << 20}) {
+                String as = "line ending " + eol.replace("\r", "CR").replace("\n", "LF") + ", buffer " + size;
+                try (CsvChunkReader rd = CsvChunkReader.open(f, "label", true, size)) {
+                    assertThat(rd.header()).as(as).containsExactly("a", "b", "label");
+                    float[] v = new float[8];
+                    int[] l = new int[4];
+                    assertThat(rd.read(v, l, 4)).as(as).isEqualTo(3);
+                    assertThat(Arrays.copyOf(v, 6)).as(as).containsExactly(1, 2, 3.5f, -4, 5, 6);
+                    assertThat(Arrays.copyOf(l, 3)).as(as).containsExactly(0, 1, 0);
+                    assertThat(rd.read(v, l, 4)).as(as).isZero();
+                }
+            }
+            Dataset d = CsvLoader.load(f, "label");
+            assertThat(d.values()).containsExactly(1, 2, 3.5f, -4, 5, 6);
+            assertThat(d.classNames()).containsExactly("x", "y");
+        }
+        // a CR-only file's errors name the right row, as an LF file's do
+        assertError("x,y\r1,2\r3,abc\r", "row 3, column 2 (\"y\"): not a number: 'abc'");
+        assertError("x,y\r1,2\r\r3,4\r", "row 3: blank line between rows (row 4 follows)");
+    }
 }

@@ -310,4 +310,25 @@ class CsvLoaderTest {
         assertThat(ds.classNames()).hasSize(20000); // -i: negative, so the label column is categorical
         assertThat(ds.labels()[19999]).isEqualTo(19999);
     }
+
+    @Test
+    void crOnlyLineEndingsLoadAsLf() throws IOException {
+        // old Mac OS and some spreadsheet exports end lines with CR alone; train and anomaly score
+        // read them with the same parser (CsvChunkReader)
+        Path lf = csv("lf.csv", "a,b,label\n1,2,0\n3,4,1\n");
+        Path cr = csv("cr.csv", "a,b,label\r1,2,0\r3,4,1\r");
+        Dataset a = CsvLoader.load(lf, "label");
+        Dataset b = CsvLoader.load(cr, "label");
+        assertThat(b.batchShape()).containsExactly(2, 2);
+        assertThat(b.values()).containsExactly(a.values());
+        assertThat(b.labels()).containsExactly(a.labels());
+        assertThat(b.columnNames()).containsExactly("a", "b");
+    }
+
+    @Test
+    void aBinaryHeaderIsNotEchoedRaw() throws IOException {
+        Path f = csv("bin.csv", "\u007fELF\u0002\u0001,x\u001b[2J,c\n1,2,3\n");
+        assertThatThrownBy(() -> CsvLoader.load(f, "zz"))
+                .hasMessage(f + ": no column 'zz' (columns: \\x7fELF\\x02\\x01, x\\x1b[2J, c)");
+    }
 }

@@ -266,6 +266,16 @@ class NpyFilesTest {
     }
 
     @Test
+    void deeplyNestedHeaderIsMalformedNotAStackOverflow() throws IOException {
+        // a damaged version-2 header may hold megabytes of brackets; the parser recurses per level
+        Path p = file("deep.npy", npy(2, "{'shape': " + "[".repeat(200_000) + "]".repeat(200_000) + "}", new byte[0]));
+        assertThatThrownBy(() -> NpyFiles.read(p)).isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith(p + ": malformed header: nested more than 32 levels deep at character ");
+        Path q = file("ctl.npy", npy(1, "{'descr': '<f4', 'fortran_order': '\u001b[2J', 'shape': (1,)}", new byte[4]));
+        assertThatThrownBy(() -> NpyFiles.read(q)).hasMessage(q + ": malformed header: 'fortran_order' is \\x1b[2J, not True or False");
+    }
+
+    @Test
     void unsupportedVersion() throws IOException {
         byte[] f = npy(1, dict("<f4", "(1,)"), new byte[4]);
         f[6] = 4;

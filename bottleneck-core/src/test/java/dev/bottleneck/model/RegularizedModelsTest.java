@@ -45,6 +45,19 @@ class RegularizedModelsTest {
     }
 
     @Test
+    void noiseOnAPlainAutoencoderPointsToDae() {
+        // an ae trained on corrupted inputs is a dae: refuse, rather than save an "ae" that denoises
+        assertThatThrownBy(() -> ModelConfig.builder().type("ae").arch("mlp").inputShape(4).latent(2).output("none").noise("mask:0.5").build())
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("use --model dae --noise mask:0.5");
+        assertThat(ModelConfig.builder().type("cae").arch("mlp").inputShape(4).latent(2).output("none").noise("mask:0.5").build().noise())
+                .isEqualTo("mask:0.5");
+        // a manifest written before the check still loads
+        ModelConfig old = new ModelConfig(1, "ae", "mlp", new int[] {4}, 2, new int[0], new int[0], "relu", "none", "mse", "none",
+                "mask:0.5", null, false, null);
+        assertThat(old.noise()).isEqualTo("mask:0.5");
+    }
+
+    @Test
     void theDenoisingModelSeesCorruptedInputOnlyWhileTraining() {
         ModelConfig c = ModelConfig.builder().type("dae").arch("mlp").inputShape(1, 8, 8).hidden(16).latent(4).noise("mask:0.9").build();
         assertThat(c.noise()).isEqualTo("mask:0.9");
