@@ -237,7 +237,7 @@ class FileParsersFuzzTest {
             ae.saveParameters(out);
             params = out.toByteArray();
         }
-        Manifest m = new Manifest(Manifest.FORMAT, "test", "now", c, 30, null,
+        Manifest m = new Manifest(Manifest.FORMAT, Manifest.COMPLETE, "test", "now", c, 30, null,
                 new Manifest.InputSpec("table", new int[] {3}, new InputScaling("standard", null, new float[] {0, 1, 2},
                         new float[] {1, 2, 3}), "csv:t.csv", null, 0.1, "label", null, List.of("x", "y"), List.of("a", "b", "c")),
                 new Manifest.TrainingInfo(new TrainConfig(2, 8, 1e-3, 7), 2, 1.5, 2, null, 90),

@@ -133,7 +133,7 @@ class ModelDirectoryTest {
 
     @Test
     void anUnfinishedRunIsDescribedAndNotLoaded(@TempDir Path tmp) throws Exception {
-        ModelConfig c = ModelConfig.builder().arch("mlp").inputShape(4).hidden().latent(2).build();
+        ModelConfig c = ModelConfig.builder().arch("mlp").inputShape(1, 2, 2).hidden().latent(2).build();
         ModelDirectory dir = ModelDirectory.at(tmp.resolve("run"));
         try (Autoencoder ae = Autoencoder.create(c, 1)) {
             String sha = dir.writeParams(ae);

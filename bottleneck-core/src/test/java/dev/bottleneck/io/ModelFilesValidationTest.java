@@ -37,7 +37,7 @@ class ModelFilesValidationTest {
     /** A valid table model's manifest: MLP 3 -> 4 -> [2], standard scaling, held-out test set. */
     private ObjectNode tableManifest() {
         ModelConfig c = ModelConfig.builder().arch("mlp").inputShape(3).hidden(4).latent(2).output("none").build();
-        Manifest m = new Manifest(Manifest.FORMAT, "test", "now", c, 42, "ab".repeat(32),
+        Manifest m = new Manifest(Manifest.FORMAT, Manifest.COMPLETE, "test", "now", c, 42, "ab".repeat(32),
                 new Manifest.InputSpec("table", new int[] {3}, new InputScaling("standard", null, new float[] {0, 1, 2},
                         new float[] {1, 2, 3}), "csv:t.csv", null, 0.1, "label", null, null, List.of("a", "b", "c")),
                 new Manifest.TrainingInfo(new TrainConfig(2, 8, 1e-3, 7), 2, 1.5, 2, null, 90),
