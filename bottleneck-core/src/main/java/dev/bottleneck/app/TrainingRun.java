@@ -257,7 +257,7 @@ public final class TrainingRun {
                 if (removed > 0) {
                     LOG.debug("removed {} temporary files left by an interrupted writer in {}", removed, req.out());
                 }
-                String omp = System.getenv("OMP_WAIT_POLICY");
+                String omp = ompWaitPolicy();
                 Manifest base = new Manifest(Manifest.FORMAT, Manifest.TRAINING, Version.VERSION,
                         previous != null ? previous.created() : Instant.now().toString(), config, model.parameterCount(),
                         null, spec,
@@ -372,6 +372,12 @@ public final class TrainingRun {
             s += r.trainSeconds();
         }
         return s;
+    }
+
+    /** @return the OpenMP wait policy the engine set-up put in force (null: OpenMP's default) */
+    private static String ompWaitPolicy() {
+        dev.bottleneck.engine.EngineSetup.Settings s = dev.bottleneck.engine.EngineSetup.current();
+        return s != null ? s.ompWaitPolicy() : System.getenv("OMP_WAIT_POLICY");
     }
 
     private static Integer threads() {

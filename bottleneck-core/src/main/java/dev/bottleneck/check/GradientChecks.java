@@ -151,27 +151,58 @@ public final class GradientChecks {
      */
     public static List<Case> models() {
         List<Case> cases = new ArrayList<>();
+        for (java.util.Map.Entry<String, ModelConfig.Builder> e : modelConfigs().entrySet()) {
+            cases.add(model(e.getKey(), e.getValue()));
+        }
+        return cases;
+    }
+
+    /**
+     * The model configurations of {@link #models()} by name: every registered type on each
+     * architecture and loss, plus the variants whose loss terms differ. Also used to check that
+     * training steps leave nothing behind in a model's memory.
+     *
+     * @return builders by check name, in a stable order
+     */
+    public static java.util.Map<String, ModelConfig.Builder> modelConfigs() {
+        java.util.Map<String, ModelConfig.Builder> m = new java.util.LinkedHashMap<>();
         for (String type : ModelRegistry.types()) {
             for (String arch : List.of("mlp", "conv")) {
                 for (String loss : ModelConfig.LOSSES) {
-                    ModelConfig.Builder b = base(type, arch).loss(loss);
-                    cases.add(model(type + " " + arch + " " + loss, b));
+                    m.put(type + " " + arch + " " + loss, base(type, arch).loss(loss));
                 }
             }
         }
         // the quickstart model itself: its last layer is the conv 1 <- 16 on 28x28 of issue 9
-        cases.add(model("quickstart conv 1x28x28 16,32 bce", ModelConfig.builder().arch("conv").inputShape(1, 28, 28)
-                .channels(16, 32).latent(16).loss("bce")));
-        cases.add(model("ae conv rgb 3x16x16 mse", ModelConfig.builder().arch("conv").inputShape(3, 16, 16)
-                .channels(8, 16).latent(8).loss("mse")));
-        cases.add(model("ae mlp tied tanh", base("ae", "mlp").tied(true).activation("tanh").loss("mse")));
-        cases.add(model("cae mlp one layer (exact penalty)", ModelConfig.builder().type("cae").arch("mlp").inputShape(36)
-                .hidden().latent(8).loss("bce")));
-        cases.add(model("sparse mlp l1", base("sparse", "mlp").penalty("l1:0.01").loss("bce")));
-        cases.add(model("vae mlp iwae-3", base("vae", "mlp").loss("bce").vae(new VaeConfig(1, 0, 0, 3, "none", null, false))));
-        cases.add(model("vae mlp mse learned sigma", base("vae", "mlp").loss("mse").vae(new VaeConfig(1, 0, 0, 1, "none", null, true))));
-        cases.add(model("vae mlp free bits 0.5, beta 2", base("vae", "mlp").loss("bce").vae(new VaeConfig(2, 0, 0.5, 1, "none", null, false))));
-        return cases;
+        m.put("quickstart conv 1x28x28 16,32 bce", ModelConfig.builder().arch("conv").inputShape(1, 28, 28)
+                .channels(16, 32).latent(16).loss("bce"));
+        m.put("ae conv rgb 3x16x16 mse", ModelConfig.builder().arch("conv").inputShape(3, 16, 16)
+                .channels(8, 16).latent(8).loss("mse"));
+        m.put("ae mlp tied tanh", base("ae", "mlp").tied(true).activation("tanh").loss("mse"));
+        m.put("cae mlp one layer (exact penalty)", ModelConfig.builder().type("cae").arch("mlp").inputShape(36)
+                .hidden().latent(8).loss("bce"));
+        m.put("sparse mlp l1", base("sparse", "mlp").penalty("l1:0.01").loss("bce"));
+        m.put("vae mlp iwae-3", base("vae", "mlp").loss("bce").vae(new VaeConfig(1, 0, 0, 3, "none", null, false)));
+        m.put("vae mlp mse learned sigma", base("vae", "mlp").loss("mse").vae(new VaeConfig(1, 0, 0, 1, "none", null, true)));
+        m.put("vae mlp free bits 0.5, beta 2", base("vae", "mlp").loss("bce").vae(new VaeConfig(2, 0, 0.5, 1, "none", null, false)));
+        return m;
+    }
+
+    /**
+     * A random batch for a model: uniform in the output's range, 8 images or 16 rows.
+     *
+     * @param config the model config
+     * @param m the manager of the batch
+     * @return {@code (N, ...inputShape)}
+     */
+    public static NDArray batch(ModelConfig config, NDManager m) {
+        long[] shape = new long[config.inputShape().length + 1];
+        shape[0] = config.arch().equals("conv") ? 8 : 16;
+        for (int i = 0; i < config.inputShape().length; i++) {
+            shape[i + 1] = config.inputShape()[i];
+        }
+        float lo = config.output().equals("tanh") ? -1f : 0f;
+        return m.randomUniform(lo, 1f, new Shape(shape));
     }
 
     /** @return blocks (each convolution in 5 random draws), losses and models: the whole suite */
@@ -202,14 +233,7 @@ public final class GradientChecks {
             }
             try (NDManager m = NDManager.newBaseManager()) {
                 Engine.getInstance().setRandomSeed(21);
-                long[] shape = new long[config.inputShape().length + 1];
-                shape[0] = config.arch().equals("conv") ? 8 : 16;
-                for (int i = 0; i < config.inputShape().length; i++) {
-                    shape[i + 1] = config.inputShape()[i];
-                }
-                float lo = config.output().equals("tanh") ? -1f : 0f;
-                NDArray x = m.randomUniform(lo, 1f, new Shape(shape));
-                return GradientCheck.checkModel(name, config, x, 21);
+                return GradientCheck.checkModel(name, config, batch(config, m), 21);
             }
         });
     }

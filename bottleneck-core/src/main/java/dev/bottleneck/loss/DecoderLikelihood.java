@@ -101,7 +101,7 @@ public final class DecoderLikelihood extends AbstractBlock {
         if (logSigma == null) {
             return new NDList(Scalars.mul(sq, -0.5 / (sigma * sigma)).sub((float) (d * (Math.log(sigma) + 0.5 * Math.log(2 * Math.PI)))));
         }
-        NDArray ls = ps.getValue(logSigma, out.getDevice(), training);
+        NDArray ls = dev.bottleneck.nn.Weights.inBatch(ps.getValue(logSigma, out.getDevice(), training), out.getManager());
         NDArray invVar = Scalars.mul(ls, -2).exp();
         return new NDList(Scalars.mul(sq.mul(invVar), -0.5).sub(Scalars.mul(ls, d)).sub((float) (d * 0.5 * Math.log(2 * Math.PI))));
     }

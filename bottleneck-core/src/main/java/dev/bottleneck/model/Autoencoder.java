@@ -371,7 +371,7 @@ public final class Autoencoder implements AutoCloseable {
         for (ai.djl.util.Pair<String, ai.djl.nn.Block> c : block.encoder().getChildren()) {
             if (c.getValue() instanceof ai.djl.nn.core.Linear) {
                 Parameter w = c.getValue().getDirectParameters().get("weight");
-                return parameterStore.getValue(w, input.getDevice(), training);
+                return dev.bottleneck.nn.Weights.inBatch(parameterStore.getValue(w, input.getDevice(), training), input.getManager());
             }
         }
         return null;

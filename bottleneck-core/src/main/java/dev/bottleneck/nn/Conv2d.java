@@ -2,7 +2,7 @@ package dev.bottleneck.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
@@ -79,12 +79,43 @@ public final class Conv2d extends ai.djl.nn.convolutional.Conv2d {
         if (groups == 1 && out % ConvRoute.BLOCK != 0 && ConvRoute.current() == ConvRoute.PADDED && JniUtils.isGradMode()) {
             long extra = ConvRoute.padded(out) - out;
             Shape ws = w.getShape();
-            NDArray wp = w.concat(w.getManager().zeros(new Shape(extra, ws.get(1), ws.get(2), ws.get(3)), w.getDataType()), 0);
-            NDArray bp = b == null ? null : b.concat(b.getManager().zeros(new Shape(extra), b.getDataType()), 0);
+            // The weight and bias belong to the model's manager; what is made from them here belongs
+            // to the batch's (x's), which the caller closes after the step.
+            NDManager m = x.getManager();
+            NDArray wp = w.concat(m.zeros(new Shape(extra, ws.get(1), ws.get(2), ws.get(3)), w.getDataType()), 0);
+            wp.attach(m);
+            NDArray bp = null;
+            if (b != null) {
+                bp = b.concat(m.zeros(new Shape(extra), b.getDataType()), 0);
+                bp.attach(m);
+            }
             NDArray y = x.getNDArrayInternal().convolution(x, wp, bp, stride, padding, dilation, 1).singletonOrThrow();
-            return y.get(new NDIndex(":, 0:" + out));
+            return firstChannels(y, out);
         }
         return x.getNDArrayInternal().convolution(x, w, b, stride, padding, dilation, groups).singletonOrThrow();
+    }
+
+    /**
+     * The first {@code c} channels of a padded output whose other channels are exactly zero (zero
+     * filters, zero bias). Measured here (conv 1 <- 16, 28x28, batch 256, forward and backward): a
+     * slice costs 40-50% over the unpadded convolution, because its backward writes a zero tensor
+     * of all channels and copies the gradient into it; a sum over the channels ({@code c = 1}) or a
+     * product with a fixed selection matrix {@code (c, C)} has a backward that writes the padded
+     * gradient in one pass, and costs 0-20%. Both give exactly the first channels (adding zeros is
+     * exact).
+     *
+     * @param y {@code (N, C, H, W)} with channels {@code c..C-1} all zero
+     * @param c channels to keep
+     * @return {@code (N, c, H, W)}
+     */
+    static NDArray firstChannels(NDArray y, long c) {
+        if (c == 1) {
+            return y.sum(new int[] {1}, true);
+        }
+        Shape s = y.getShape();
+        long channels = s.get(1);
+        NDArray select = y.getManager().eye((int) c, (int) channels, 0, y.getDataType());
+        return select.matMul(y.reshape(s.get(0), channels, s.get(2) * s.get(3))).reshape(s.get(0), c, s.get(2), s.get(3));
     }
 
     @Override

@@ -45,7 +45,8 @@ public final class TiedLinear extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray w = ps.getValue(source.getDirectParameters().get("weight"), x.getDevice(), training); // (out_src, in_src)
+        // (out_src, in_src), as a view in the batch's manager so that its transpose is freed with the batch
+        NDArray w = Weights.inBatch(ps.getValue(source.getDirectParameters().get("weight"), x.getDevice(), training), x.getManager());
         NDArray b = ps.getValue(bias, x.getDevice(), training);
         return x.getNDArrayInternal().linear(x, w.transpose(), b);
     }

@@ -156,4 +156,30 @@ class AutoencoderTest {
             assertThat(ae.encode(m.ones(new Shape(2, 4))).getShape()).isEqualTo(new Shape(2, 10));
         }
     }
+
+    @Test
+    void trainingStepsLeaveNothingInTheModelsManager() {
+        // The padded convolution route (issue 9) builds a padded weight every step: it must belong
+        // to the batch's manager, not to the model's, or every step leaks native memory and DJL's
+        // bookkeeping grows (measured: 2.5x slower conv training before this was fixed).
+        ModelConfig c = ModelConfig.builder().arch("conv").inputShape(1, 12, 12).channels(8, 16).latent(4).loss("bce").build();
+        try (Autoencoder ae = Autoencoder.create(c, 1); NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomUniform(0, 1, new Shape(4, 1, 12, 12));
+            int before = -1;
+            for (int step = 0; step < 5; step++) {
+                try (NDManager bm = m.newSubManager()) {
+                    NDArray xb = x.duplicate();
+                    xb.attach(bm);
+                    try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                        gc.backward(ae.forward(xb, true).loss());
+                    }
+                }
+                int now = ((ai.djl.ndarray.BaseNDManager) ae.manager()).getManagedArrays().size();
+                if (step == 0) {
+                    before = now;
+                }
+                assertThat(now).as("arrays held by the model's manager after step %d", step).isEqualTo(before);
+            }
+        }
+    }
 }
