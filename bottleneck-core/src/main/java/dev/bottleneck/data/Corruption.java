@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.SplittableRandom;
 
 /**
  * Input corruption for denoising autoencoders and for the denoising and inpainting tools
@@ -46,6 +47,9 @@ public final class Corruption {
     private final float lo;
     private final float hi;
     private final Random mixture;
+    /** The training masks' bytes (see {@link #trainingKeepMask}); seeded from the engine at first use. */
+    private SplittableRandom bits;
+    private byte[] maskBytes;
 
     /**
      * The result of corrupting a batch.
@@ -185,11 +189,60 @@ public final class Corruption {
             if (p.p() == 0) {
                 return x;
             }
-            NDArray keep = x.getManager().randomUniform(0f, 1f, x.getShape()).gte((float) p.p()).toType(DataType.FLOAT32, false);
+            NDArray keep = trainingKeepMask(x.getManager(), x.getShape(), p.p()).toType(DataType.FLOAT32, false);
             NDArray y = x.mul(keep);
             return p.kind().equals("dropout") ? y.div((float) (1 - p.p())) : y;
         }
         return apply(x, p).input();
+    }
+
+    /**
+     * The mask of kept values for training, {@code P(keep) = 1 - p} per element, as a boolean
+     * array of {@code shape}.
+     *
+     * <p>Where {@code p} is a multiple of 1/256 (0.5, 0.25, ...: every default and the benchmarks'),
+     * the draw is one random byte per element from a {@link SplittableRandom}, copied to native
+     * memory and compared with {@code 256 p}: exact for such {@code p}. libtorch's CPU
+     * {@code uniform_} draws one Mersenne-twister number per element on one thread: 0.48 ms of
+     * the 0.78 ms a 256 x 784 mask took; the byte path takes 0.56 ms (issue 9, {@code dae} speed).
+     * The generator is seeded from the engine's generator at first use, so a run's masks follow
+     * its {@code --seed}. Other {@code p} take the engine's uniform draw.
+     *
+     * @param m the batch's manager
+     * @param shape the batch shape
+     * @param p the probability of dropping a value, in [0, 1)
+     * @return a boolean array, true where the value is kept
+     */
+    private NDArray trainingKeepMask(NDManager m, Shape shape, double p) {
+        double scaled = p * 256;
+        int k = (int) Math.round(scaled);
+        long n = shape.size();
+        if (Math.abs(scaled - k) > 1e-9 || k < 1 || k > 255 || n > Integer.MAX_VALUE - 8) {
+            return m.randomUniform(0f, 1f, shape).gte((float) p);
+        }
+        if (bits == null) {
+            bits = new SplittableRandom(m.randomInteger(0, Long.MAX_VALUE, new Shape(1), DataType.INT64).toLongArray()[0]);
+        }
+        if (maskBytes == null || maskBytes.length != n) {
+            maskBytes = new byte[(int) n];
+        }
+        byte[] b = maskBytes;
+        int i = 0;
+        for (; i + 8 <= b.length; i += 8) {
+            long r = bits.nextLong();
+            b[i] = (byte) r;
+            b[i + 1] = (byte) (r >>> 8);
+            b[i + 2] = (byte) (r >>> 16);
+            b[i + 3] = (byte) (r >>> 24);
+            b[i + 4] = (byte) (r >>> 32);
+            b[i + 5] = (byte) (r >>> 40);
+            b[i + 6] = (byte) (r >>> 48);
+            b[i + 7] = (byte) (r >>> 56);
+        }
+        for (long r = bits.nextLong(); i < b.length; i++, r >>>= 8) {
+            b[i] = (byte) r;
+        }
+        return m.create(java.nio.ByteBuffer.wrap(b), shape, DataType.UINT8).gte(k);
     }
 
     /**

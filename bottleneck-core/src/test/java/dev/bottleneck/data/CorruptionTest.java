@@ -47,6 +47,36 @@ class CorruptionTest {
     }
 
     @Test
+    void theByteTrainingPathDropsExactlyDyadicFractionsAndFollowsTheEngineSeed() {
+        // p = 0.5 and 0.25 take the random-byte path; the fraction dropped matches p, the kept
+        // values of dropout are scaled by 1/(1-p), and the same engine seed gives the same masks.
+        for (double p : new double[] {0.5, 0.25}) {
+            float[][] runs = new float[2][];
+            for (int r = 0; r < 2; r++) {
+                ai.djl.engine.Engine.getInstance().setRandomSeed(5);
+                try (NDManager m = NDManager.newBaseManager()) {
+                    NDArray x = m.full(IMAGES, 0.8f);
+                    runs[r] = Corruption.parse("dropout:" + p, 0, 1).corruptInput(x).toFloatArray();
+                }
+            }
+            assertThat(runs[1]).containsExactly(runs[0]);
+            long zeros = 0;
+            for (float v : runs[0]) {
+                assertThat(v).isCloseTo(v == 0f ? 0f : (float) (0.8 / (1 - p)), within(1e-6f));
+                zeros += v == 0f ? 1 : 0;
+            }
+            assertThat(zeros / (double) runs[0].length).isCloseTo(p, within(tol(p, runs[0].length)));
+        }
+        ai.djl.engine.Engine.getInstance().setRandomSeed(6);
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] other = Corruption.parse("dropout:0.5", 0, 1).corruptInput(m.full(IMAGES, 0.8f)).toFloatArray();
+            ai.djl.engine.Engine.getInstance().setRandomSeed(5);
+            float[] first = Corruption.parse("dropout:0.5", 0, 1).corruptInput(m.full(IMAGES, 0.8f)).toFloatArray();
+            assertThat(other).as("another seed, other masks").isNotEqualTo(first);
+        }
+    }
+
+    @Test
     void theFusedTrainingPathHasTheSameStatistics() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.full(IMAGES, 0.8f);
