@@ -80,8 +80,15 @@ public final class CodebookBlock extends AbstractBlock {
         this.dataInitialized = config.kmeansInit() == null;
     }
 
-    /** @return the codebook {@code (K, D)} (the live parameter array; read it fresh after a load) */
+    /**
+     * @return the codebook {@code (K, D)} (the live parameter array; read it fresh after a load)
+     * @throws IllegalStateException before the block is initialized
+     */
     public NDArray codebook() {
+        if (!codebook.isInitialized()) {
+            throw new IllegalStateException("the VQ codebook is not initialized: the quantizer's parameterBlock() must be part of a model"
+                    + " (or initialized) before it is used");
+        }
         return codebook.getArray();
     }
 

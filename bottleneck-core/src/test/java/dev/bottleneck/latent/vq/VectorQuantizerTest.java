@@ -169,6 +169,8 @@ class VectorQuantizerTest {
         VectorQuantizer vq = new VectorQuantizer(VqConfig.builder(8, 16).build());
         assertThatThrownBy(() -> vq.encoderOutputSize(30)).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("dimension 16");
+        assertThatThrownBy(() -> vq.codebookBlock().codebook()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not initialized");
         try (NDManager m = NDManager.newBaseManager()) {
             VectorQuantizer init = make(VqConfig.builder(8, 4).build(), m, new Shape(1, 8));
             assertThatThrownBy(() -> init.forward(m.zeros(new Shape(2, 3, 5, 5)), false)).isInstanceOf(InvalidInputException.class)
