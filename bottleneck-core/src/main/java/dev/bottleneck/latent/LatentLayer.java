@@ -8,6 +8,10 @@ import ai.djl.nn.Block;
  * code {@code z (N, K)} the decoder reads, and may add loss terms (a KL divergence, a commitment
  * loss). Variants of the autoencoder differ here (deterministic, Gaussian, binary, categorical,
  * vector-quantized), not in the training loop.
+ *
+ * <p>Layers whose code is made of integers implement {@link DiscreteLatent} as well. The hooks
+ * {@link #beginEpoch} and {@link #afterStep} let a layer follow a schedule or update state that is
+ * not learned by gradient; both default to nothing, so a layer without state ignores them.
  */
 public interface LatentLayer {
 
@@ -45,4 +49,27 @@ public interface LatentLayer {
     default Block parameterBlock() {
         return null;
     }
+
+    /**
+     * The per-epoch hook, called by the trainer before each training epoch (after a resume too,
+     * with the epoch that runs next). Layers with schedules use it (a Gumbel-softmax temperature
+     * annealed per epoch); quantizers start a new epoch of their usage accumulator. The default
+     * does nothing.
+     *
+     * @param epoch the epoch about to run, 1-based
+     */
+    default void beginEpoch(int epoch) {}
+
+    /**
+     * The per-step hook, called by the trainer after the optimizer step of each training batch
+     * (after every {@code forward(..., true)} whose loss was back-propagated). Layers that change
+     * their own state outside the gradient use it: a VQ codebook's exponential-moving-average
+     * update and dead-code reset, a temperature annealed per step. Statistics the layer needs are
+     * gathered by its training forward passes since the previous call, so the caller passes
+     * nothing but the step count. The default does nothing.
+     *
+     * @param step the number of optimizer steps done so far in this training run, 1-based (a
+     *     resumed run continues the count)
+     */
+    default void afterStep(long step) {}
 }

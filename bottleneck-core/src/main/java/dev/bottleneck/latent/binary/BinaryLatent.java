@@ -1,0 +1,224 @@
+package dev.bottleneck.latent.binary;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Activation;
+import dev.bottleneck.InvalidInputException;
+import dev.bottleneck.latent.CodeIndices;
+import dev.bottleneck.latent.CodeUsage;
+import dev.bottleneck.latent.DiscreteLatent;
+import dev.bottleneck.latent.LatentOutput;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A binary code: {@code K} bits, each a yes/no attribute (semantic hashing: Salakhutdinov and
+ * Hinton, "Semantic Hashing", 2009). The encoder gives logits {@code h (N, K)}; {@code p =
+ * sigmoid(h)} is each bit's probability of being 1.
+ *
+ * <ul>
+ *   <li>{@link Mode#STOCHASTIC} (default): in training each bit is a Bernoulli sample {@code b ~
+ *       Bernoulli(p)} (a float32 uniform draw {@code u}, {@code b = [u < p]}), passed with the
+ *       straight-through estimator {@code z = b + (p - sg(p))}: the value is exactly {@code b}, the
+ *       gradient that of {@code p}, i.e. {@code dz/dh = p (1 - p)} (Bengio, Léonard and
+ *       Courville, "Estimating or Propagating Gradients Through Stochastic Neurons for Conditional
+ *       Computation", 2013, the "straight-through" variant through the sigmoid; the sampling noise
+ *       pushes {@code p} towards 0 or 1). In evaluation the bit is the deterministic threshold
+ *       {@code b = [p > 0.5]}.
+ *   <li>{@link Mode#DETERMINISTIC}: the threshold {@code [p > 0.5]} with the same straight-through
+ *       gradient in training and evaluation alike.
+ * </ul>
+ *
+ * <p>Shapes: encoder output {@code (N, K)}, code {@code z (N, K)} in {0, 1}, indices ({@link
+ * #codes}) {@code (N, K)} INT64 bits. No loss terms. Health: the batch metrics {@code
+ * "bits_on_fraction"} (mean of the bits), {@code "perplexity"} and {@code "codes_used_fraction"}
+ * of the {@code 2K} (bit, value) slots ({@link CodeUsage}: a constant bit leaves a slot unused),
+ * and the epoch accumulator {@link #usage()}.
+ */
+public final class BinaryLatent implements DiscreteLatent {
+
+    /** How the bits are made in training. */
+    public enum Mode {
+        /** Bernoulli samples in training, threshold in evaluation. */
+        STOCHASTIC,
+        /** Threshold throughout. */
+        DETERMINISTIC;
+
+        /**
+         * @param name {@code stochastic} or {@code deterministic}, case-insensitive
+         * @return the mode
+         * @throws InvalidInputException for another name
+         */
+        public static Mode parse(String name) {
+            String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+            return switch (n) {
+                case "stochastic" -> STOCHASTIC;
+                case "deterministic" -> DETERMINISTIC;
+                default -> throw new InvalidInputException("unknown binary code mode '" + name + "' (known: stochastic, deterministic)");
+            };
+        }
+    }
+
+    private final int bits;
+    private final Mode mode;
+    private final CodeUsage usage;
+
+    /**
+     * @param bits {@code K}, the number of bits, {@code >= 1}
+     * @param mode how bits are made in training
+     * @throws InvalidInputException if {@code bits < 1}
+     */
+    public BinaryLatent(int bits, Mode mode) {
+        if (bits < 1) {
+            throw new InvalidInputException("a binary code needs at least 1 bit, got " + bits);
+        }
+        this.bits = bits;
+        this.mode = mode == null ? Mode.STOCHASTIC : mode;
+        this.usage = newUsage();
+    }
+
+    /** @return {@code K} */
+    public int bits() {
+        return bits;
+    }
+
+    /** @return the training mode */
+    public Mode mode() {
+        return mode;
+    }
+
+    @Override
+    public String name() {
+        return "binary";
+    }
+
+    /**
+     * @param latent {@code K}
+     * @return {@code K}: one logit per bit
+     * @throws InvalidInputException if {@code latent} differs from this layer's bit count
+     */
+    @Override
+    public int encoderOutputSize(int latent) {
+        if (latent != bits) {
+            throw new InvalidInputException("this binary code has " + bits + " bits, the model asks for a code of " + latent);
+        }
+        return latent;
+    }
+
+    /**
+     * @param encoderOutput logits {@code (N, K)}
+     * @param training whether to sample (stochastic mode) and count the codes in {@link #usage()}
+     * @return {@code z (N, K)}, no loss terms, the batch metrics
+     */
+    @Override
+    public LatentOutput forward(NDArray encoderOutput, boolean training) {
+        NDArray h = requireShape(encoderOutput);
+        NDArray p = Activation.sigmoid(h);
+        NDArray b;
+        if (training && mode == Mode.STOCHASTIC) {
+            NDArray u = h.getManager().randomUniform(0f, 1f, h.getShape(), DataType.FLOAT32).toType(h.getDataType(), false);
+            b = u.lt(p.stopGradient()).toType(h.getDataType(), false);
+        } else {
+            b = h.stopGradient().gt(0f).toType(h.getDataType(), false);
+        }
+        NDArray z = b.add(p.sub(p.stopGradient()));
+        NDArray codes = b.toType(DataType.INT64, false);
+        CodeUsage batch = newUsage();
+        batch.add(codes);
+        if (training) {
+            usage.add(codes);
+        }
+        NDManager m = h.getManager();
+        Map<String, NDArray> metrics = new LinkedHashMap<>();
+        metrics.put("bits_on_fraction", m.create((float) bitsOn(batch)));
+        metrics.put("perplexity", m.create((float) batch.perplexity()));
+        metrics.put("codes_used_fraction", m.create((float) batch.usedFraction()));
+        return new LatentOutput(z, Map.of(), metrics);
+    }
+
+    /**
+     * @param encoderOutput logits {@code (N, K)}
+     * @return the thresholded bits {@code [p > 0.5]} as float {@code (N, K)}
+     */
+    @Override
+    public NDArray code(NDArray encoderOutput) {
+        NDArray h = requireShape(encoderOutput);
+        return h.stopGradient().gt(0f).toType(h.getDataType(), false);
+    }
+
+    /**
+     * @param encoderOutput logits {@code (N, K)}
+     * @return the bits {@code (N, K)} INT64
+     */
+    @Override
+    public NDArray codes(NDArray encoderOutput) {
+        return requireShape(encoderOutput).stopGradient().gt(0f).toType(DataType.INT64, false);
+    }
+
+    /**
+     * @param codes bits {@code (N, K)}, 0 or 1
+     * @return {@code z (N, K)} float32
+     * @throws InvalidInputException if a value is not 0 or 1, or the shape is not {@code (N, K)}
+     */
+    @Override
+    public NDArray embed(NDArray codes) {
+        if (codes.getShape().dimension() != 2 || codes.getShape().get(1) != bits) {
+            throw new InvalidInputException("binary codes of shape " + codes.getShape() + " do not fit this layer, which reads (N, " + bits + ") bits");
+        }
+        return CodeIndices.check(codes, 2).toType(DataType.FLOAT32, false);
+    }
+
+    @Override
+    public long codebookSize() {
+        return 2;
+    }
+
+    /** @return an accumulator of {@code 2K} (bit, value) slots */
+    @Override
+    public CodeUsage newUsage() {
+        return new CodeUsage(2, bits);
+    }
+
+    @Override
+    public CodeUsage usage() {
+        return usage;
+    }
+
+    /**
+     * Starts the epoch's usage accumulator afresh.
+     *
+     * @param epoch the epoch about to run, 1-based
+     */
+    @Override
+    public void beginEpoch(int epoch) {
+        usage.clear();
+    }
+
+    /**
+     * @param u an accumulator of this layer's codes
+     * @return the share of bits that were 1
+     */
+    public static double bitsOn(CodeUsage u) {
+        long[] c = u.counts();
+        long on = 0;
+        for (int i = 1; i < c.length; i += 2) {
+            on += c[i];
+        }
+        return u.total() == 0 ? 0 : (double) on / u.total();
+    }
+
+    private NDArray requireShape(NDArray h) {
+        if (h.getShape().dimension() != 2 || h.getShape().get(1) != bits) {
+            throw new InvalidInputException("an encoder output of shape " + h.getShape() + " does not fit a binary code of " + bits + " bits (N, " + bits + ")");
+        }
+        return h;
+    }
+
+    @Override
+    public String toString() {
+        return "binary code (" + bits + " bits, " + mode.name().toLowerCase(Locale.ROOT) + ")";
+    }
+}

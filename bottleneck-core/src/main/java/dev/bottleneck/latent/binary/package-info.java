@@ -1,0 +1,2 @@
+/** Binary codes: {@link dev.bottleneck.latent.binary.BinaryLatent}, K Bernoulli bits (semantic hashing). */
+package dev.bottleneck.latent.binary;
