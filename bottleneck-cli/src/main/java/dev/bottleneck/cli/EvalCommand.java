@@ -77,10 +77,10 @@ final class EvalCommand implements Callable<Integer> {
             throw new dev.bottleneck.InvalidInputException("--nll-samples must be at least 1, got " + nllSamples);
         }
         try (LoadedModel lm = LoadedModel.open(input.modelDir)) {
-            boolean vae = lm.manifest().model().vae() != null;
+            boolean vae = lm.manifest().model().modelType().capabilities().likelihood();
             if (!vae && (nllSamples != null || seed != null)) {
                 throw new dev.bottleneck.InvalidInputException(input.modelDir, "is a '" + lm.manifest().model().type()
-                        + "' model; --nll-samples and --seed are for VAEs (train --model vae)");
+                        + "' model without a likelihood; --nll-samples and --seed are for VAEs (train --model vae)");
             }
             InputScaling scaling = lm.manifest().input().scaling();
             console.step("loading data");
@@ -114,6 +114,9 @@ final class EvalCommand implements Callable<Integer> {
                     out.putAll(dev.bottleneck.app.VaeReport.metrics(lm.model(), x, d.name(),
                             seed != null ? seed : lm.manifest().training().config().seed(), nllSamples,
                             nllSamples == null ? null : progress.counter("-log p(x), " + nllSamples + " samples per image", d.size())));
+                } else {
+                    out.putAll(lm.manifest().model().modelType().evaluationMetrics(lm.model(), x, d.name(),
+                            lm.manifest().training().config().seed()));
                 }
                 out.put("data", d.name());
                 out.put("model", input.modelDir.toString());

@@ -5,7 +5,6 @@ import dev.bottleneck.io.Manifest;
 import dev.bottleneck.io.ModelDirectory;
 import dev.bottleneck.model.Architectures;
 import dev.bottleneck.model.ModelConfig;
-import dev.bottleneck.model.ModelRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -73,13 +72,13 @@ final class InfoCommand implements Callable<Integer> {
             out.flush();
             return Main.OK;
         }
-        out.printf(Locale.ROOT, "model        %s: %s%n", c.type(), ModelRegistry.describe(c.type()));
+        out.printf(Locale.ROOT, "model        %s: %s%n", c.type(), c.modelType().description());
         out.printf(Locale.ROOT, "architecture %s%n", arch);
         out.printf(Locale.ROOT, "code         K = %d, %s (input has %d values), %s code%n", c.latent(), completeness, c.inputSize(),
-                c.vae() != null ? "Gaussian (mean and log-variance)" : c.latentActivation().equals("none") ? "linear" : c.latentActivation());
+                c.modelType().describeCode(c));
         out.printf(Locale.ROOT, "loss         %s, output %s%n", c.loss(), c.output());
-        if (c.vae() != null) {
-            out.printf(Locale.ROOT, "vae          %s%n", c.vae().describe(c.loss()));
+        if (c.options() != null) {
+            out.printf(Locale.ROOT, "%-12s %s%n", c.type(), c.options().describe(c));
         }
         out.printf(Locale.ROOT, "parameters   %,d%n", m.parameters());
         Manifest.InputSpec in = m.input();

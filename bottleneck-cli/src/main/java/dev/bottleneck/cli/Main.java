@@ -141,6 +141,8 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setUsageHelpWidth(100);
+        TrainCommand.addTypeOptions(cl.getSubcommands().get("train").getCommandSpec());
+        TrainCommand.addTypeOptions(cl.getSubcommands().get("anomaly").getSubcommands().get("fit").getCommandSpec());
         addHelpOptions(cl);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             boolean verbose = parseResult.hasMatchedOption("--verbose") || hasVerbose(parseResult);

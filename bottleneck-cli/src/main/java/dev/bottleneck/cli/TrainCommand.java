@@ -70,33 +70,10 @@ class TrainCommand implements Callable<Integer> {
     DataOptions dataOptions;
 
     @Option(names = "--model", paramLabel = "TYPE", defaultValue = "ae",
-            description = "Model type: ae (plain), dae (denoising), cae (contractive), sparse, vae (variational) (default: ${DEFAULT-VALUE}).")
+            description = "Model type (default: ${DEFAULT-VALUE}): ${COMPLETION-CANDIDATES}; "
+                    + "a type's own options are listed below with its name first (e.g. vae: --beta).",
+            completionCandidates = TrainCommand.ModelTypeNames.class)
     String model;
-
-    @Option(names = "--beta", paramLabel = "B",
-            description = "vae: weight of the KL term (beta-VAE, Higgins et al. 2017) (default 1).")
-    Double beta;
-
-    @Option(names = "--kl-warmup", paramLabel = "EPOCHS",
-            description = "vae: raise the KL weight linearly from 1/EPOCHS to 1 over the first EPOCHS epochs (Bowman et al. 2016) (default 0: off).")
-    Integer klWarmup;
-
-    @Option(names = "--free-bits", paramLabel = "NATS",
-            description = "vae: each latent dimension's batch-mean KL counts at least NATS (Kingma et al. 2016) (default 0: off).")
-    Double freeBits;
-
-    @Option(names = "--iw-samples", paramLabel = "K",
-            description = "vae: train on the importance-weighted bound with K samples (IWAE, Burda et al. 2016) (default 1: the ELBO).")
-    Integer iwSamples;
-
-    @Option(names = "--binarize", paramLabel = "MODE",
-            description = "vae with --loss bce: none, static (one fixed Bernoulli draw of the pixels), dynamic (a new draw every "
-                    + "time an image is seen; evaluation on a fixed draw of the test set) (default none).")
-    String binarize;
-
-    @Option(names = "--sigma", paramLabel = "S|learned",
-            description = "vae with --loss mse: the Gaussian decoder's standard deviation in model units, or learned (default 0.1).")
-    String sigma;
 
     @Option(names = "--noise", paramLabel = "SPEC",
             description = "Input corruption while training (dae default mask:0.25): gaussian:SIGMA, mask:P, dropout:P "
@@ -194,7 +171,7 @@ class TrainCommand implements Callable<Integer> {
         DataSpec trainSpec = data == null ? null : DataSpec.parse(data);
         if (!resume) {
             // Fail on a misspelt name before any data is read.
-            dev.bottleneck.model.ModelRegistry.require(model.toLowerCase(java.util.Locale.ROOT));
+            dev.bottleneck.model.ModelTypes.get(model);
             if (arch != null) {
                 dev.bottleneck.model.Architectures.require(arch.toLowerCase(java.util.Locale.ROOT));
             }
@@ -208,21 +185,23 @@ class TrainCommand implements Callable<Integer> {
             }
             if (noise != null) {
                 dev.bottleneck.data.Corruption.parse(noise, 0f, 1f); // syntax and ranges, before any data is read
-                dev.bottleneck.model.ModelRegistry.requireNoiseAllowed(model, noise);
+                dev.bottleneck.model.ModelTypes.get(model).requireNoiseAllowed(noise);
             }
             if (latent < 1) {
                 throw new InvalidInputException("--latent must be at least 1, got " + latent);
             }
-            b = ModelConfig.builder().type(model).vae(vaeConfig(model.toLowerCase(java.util.Locale.ROOT))).arch(arch).noise(noise).penalty(penaltySpec(model.toLowerCase(java.util.Locale.ROOT))).tied(tied)
+            b = ModelConfig.builder().type(model).options(typeOptions(model.toLowerCase(java.util.Locale.ROOT))).arch(arch).noise(noise).penalty(penaltySpec(model.toLowerCase(java.util.Locale.ROOT))).tied(tied)
                     .latent(latent).hidden(Sizes.parse(hidden, "--hidden")).channels(Sizes.parse(channels, "--channels"))
                     .activation(activation).latentActivation(latentActivation).loss(loss);
             tc = new TrainConfig(epochs != null ? epochs : maxMinutes != null ? Integer.MAX_VALUE : 10, batch, lr, seed, maxMinutes);
         } else {
             // On --resume the architecture, data scaling, batch size and seed are the run's own;
             // only the epoch count and the learning rate may change.
-            for (String fixed : new String[] {"--model", "--noise", "--lambda", "--sparsity", "--rho", "--tied", "--arch", "--latent", "--hidden", "--channels", "--activation",
-                    "--latent-activation", "--loss", "--scale", "--batch", "--seed", "--holdout", "--test-data",
-                    "--beta", "--kl-warmup", "--free-bits", "--iw-samples", "--binarize", "--sigma", "--max-minutes"}) {
+            java.util.List<String> fixedOptions = new java.util.ArrayList<>(java.util.List.of("--model", "--noise", "--lambda", "--sparsity",
+                    "--rho", "--tied", "--arch", "--latent", "--hidden", "--channels", "--activation", "--latent-activation", "--loss",
+                    "--scale", "--batch", "--seed", "--holdout", "--test-data", "--max-minutes"));
+            dev.bottleneck.model.ModelTypes.cliOptions().values().forEach(l -> l.forEach(o -> fixedOptions.add(o.name())));
+            for (String fixed : fixedOptions) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(fixed)) {
                     throw new InvalidInputException(fixed + " cannot change when resuming " + out
                             + " (only --epochs and --lr can); train a new run instead");
@@ -251,42 +230,55 @@ class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * Builds the VAE options from --beta, --kl-warmup, --free-bits, --iw-samples, --binarize and
-     * --sigma.
+     * Builds the model type's options from the type options given on the command line.
      *
      * @param type the model type
-     * @return the options for a vae, or null for other types
-     * @throws InvalidInputException if a VAE option is given for another type, or is out of range
+     * @return the type's options, or null for a type without options
+     * @throws InvalidInputException if an option of another type is given, or a value is bad
      */
-    private dev.bottleneck.model.vae.VaeConfig vaeConfig(String type) {
-        if (!type.equals("vae")) {
-            for (String o : new String[] {"--beta", "--kl-warmup", "--free-bits", "--iw-samples", "--binarize", "--sigma"}) {
-                if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
-                    throw new InvalidInputException(o + " is for --model vae");
+    private dev.bottleneck.model.TypeOptions typeOptions(String type) {
+        java.util.Map<String, String> given = new java.util.LinkedHashMap<>();
+        for (java.util.Map.Entry<String, java.util.List<dev.bottleneck.model.ModelType.CliOption>> e
+                : dev.bottleneck.model.ModelTypes.cliOptions().entrySet()) {
+            for (dev.bottleneck.model.ModelType.CliOption o : e.getValue()) {
+                picocli.CommandLine.Model.OptionSpec os = spec.findOption(o.name());
+                String v = os == null ? null : os.getValue();
+                if (v == null) {
+                    continue;
                 }
-            }
-            return null;
-        }
-        Double s = null;
-        boolean learned = false;
-        if (sigma != null) {
-            if (sigma.trim().equalsIgnoreCase("learned")) {
-                learned = true;
-            } else {
-                try {
-                    s = Double.parseDouble(sigma.trim());
-                } catch (NumberFormatException e) {
-                    throw new InvalidInputException("--sigma must be a positive number or 'learned', got '" + sigma + "'");
+                if (!e.getKey().equals(type)) {
+                    throw new InvalidInputException(o.name() + " is for --model " + e.getKey());
                 }
+                given.put(o.name(), v);
             }
         }
-        if (s != null && loss.toLowerCase(java.util.Locale.ROOT).equals("bce") || learned && loss.toLowerCase(java.util.Locale.ROOT).equals("bce")) {
-            throw new InvalidInputException("--sigma is for the Gaussian decoder (--loss mse); --loss bce has a Bernoulli decoder");
+        return dev.bottleneck.model.ModelTypes.get(type).options(given, loss);
+    }
+
+    /**
+     * Adds every registered model type's own options ({@link dev.bottleneck.model.ModelType#cliOptions()})
+     * to {@code train} or {@code anomaly fit}: the command line has the options of the types known
+     * when it is built, a type registered by a library user included.
+     *
+     * @param spec the command's spec
+     */
+    static void addTypeOptions(picocli.CommandLine.Model.CommandSpec spec) {
+        for (java.util.List<dev.bottleneck.model.ModelType.CliOption> l : dev.bottleneck.model.ModelTypes.cliOptions().values()) {
+            for (dev.bottleneck.model.ModelType.CliOption o : l) {
+                if (spec.findOption(o.name()) == null) {
+                    spec.addOption(picocli.CommandLine.Model.OptionSpec.builder(o.name()).paramLabel(o.label()).type(String.class)
+                            .description(o.description()).build());
+                }
+            }
         }
-        dev.bottleneck.model.vae.VaeConfig d = dev.bottleneck.model.vae.VaeConfig.DEFAULT;
-        return new dev.bottleneck.model.vae.VaeConfig(beta != null ? beta : d.beta(), klWarmup != null ? klWarmup : d.klWarmup(),
-                freeBits != null ? freeBits : d.freeBits(), iwSamples != null ? iwSamples : d.iwSamples(),
-                binarize != null ? binarize : d.binarize(), s, learned);
+    }
+
+    /** The registered model type names, for {@code --model}'s help. */
+    static final class ModelTypeNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return dev.bottleneck.model.ModelTypes.names().iterator();
+        }
     }
 
     /**

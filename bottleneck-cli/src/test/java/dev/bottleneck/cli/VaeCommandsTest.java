@@ -64,8 +64,9 @@ class VaeCommandsTest {
         assertThat(last.at("/test_terms/elbo").asDouble()).as("the ELBO rises").isGreaterThan(first.at("/test_terms/elbo").asDouble());
         JsonNode manifest = JSON.readTree(vae2.resolve("model.json").toFile());
         assertThat(manifest.at("/model/type").asText()).isEqualTo("vae");
-        assertThat(manifest.at("/model/vae/binarize").asText()).isEqualTo("dynamic");
-        assertThat(manifest.at("/model/vae/kl_warmup").asInt()).isEqualTo(2);
+        assertThat(manifest.at("/model/options/kind").asText()).isEqualTo("vae");
+        assertThat(manifest.at("/model/options/binarize").asText()).isEqualTo("dynamic");
+        assertThat(manifest.at("/model/options/kl_warmup").asInt()).isEqualTo(2);
         assertThat(manifest.at("/metrics/elbo").isNumber()).isTrue();
         assertThat(manifest.at("/metrics/active_units").isInt()).isTrue();
 

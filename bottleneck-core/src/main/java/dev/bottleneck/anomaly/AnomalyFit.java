@@ -102,10 +102,11 @@ public final class AnomalyFit {
 
     /**
      * @param modelType the {@code --model} type
-     * @throws InvalidInputException unless it is {@code vae} ({@code recon-prob} needs a posterior)
+     * @throws InvalidInputException unless the type has a likelihood ({@code recon-prob} needs a
+     *     posterior and a decoder distribution: a VAE)
      */
     public static void requireVae(String modelType) {
-        if (!"vae".equals(modelType)) {
+        if (!dev.bottleneck.model.ModelTypes.get(modelType).capabilities().likelihood()) {
             throw new InvalidInputException("--score " + ReconstructionProbability.NAME + " needs --model vae (got " + modelType + ")");
         }
     }

@@ -65,7 +65,7 @@ public final class AnomalyModel implements AutoCloseable {
     /** The settings must suit the model: a recon-prob score needs a VAE, the column names its width. */
     private static void checkAgainstModel(Path file, AnomalySettings settings, LoadedModel lm) {
         dev.bottleneck.model.ModelConfig c = lm.manifest().model();
-        if (settings.score().equals(ReconstructionProbability.NAME) && !c.type().equals("vae")) {
+        if (settings.score().equals(ReconstructionProbability.NAME) && !c.modelType().capabilities().likelihood()) {
             throw new InvalidInputException(file, "field 'score' is " + settings.score() + ", which needs a vae model, but "
                     + dev.bottleneck.io.ModelDirectory.MANIFEST + " has a " + c.type() + " model");
         }

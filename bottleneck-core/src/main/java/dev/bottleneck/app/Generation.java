@@ -8,7 +8,6 @@ import dev.bottleneck.data.Dataset;
 import dev.bottleneck.data.InputScaling;
 import dev.bottleneck.io.ImageGrid;
 import dev.bottleneck.model.Autoencoder;
-import dev.bottleneck.model.ModelRegistry;
 import dev.bottleneck.sample.GaussianSampler;
 import dev.bottleneck.sample.LatentSampler;
 import dev.bottleneck.sample.Samplers;
@@ -43,8 +42,9 @@ public final class Generation {
     public static LatentSampler sampler(LoadedModel lm, Samplers.Spec spec, DataSources.Options opts, long seed,
                                         TrainingRun.Steps steps, IntConsumer progress) {
         String type = lm.manifest().model().type();
-        Samplers.Spec s = spec != null ? spec : Samplers.parse(ModelRegistry.hasPrior(type) ? "prior" : "gaussian");
-        if (s.kind().equals("prior") && !ModelRegistry.hasPrior(type)) {
+        boolean prior = lm.manifest().model().modelType().capabilities().prior();
+        Samplers.Spec s = spec != null ? spec : Samplers.parse(prior ? "prior" : "gaussian");
+        if (s.kind().equals("prior") && !prior) {
             throw new InvalidInputException(lm.directory().path(), "is a '" + type + "' model, which has no prior; use --sampler gaussian or gmm:N "
                     + "(fitted to the codes of its training data), or train --model vae");
         }
@@ -224,7 +224,7 @@ public final class Generation {
             throw new InvalidInputException(lm.directory().path(), "has a " + k + "-dimensional latent; manifold draws a 2-D latent "
                     + "space (train with --latent 2), use sample or latent-map instead");
         }
-        if (ModelRegistry.hasPrior(lm.manifest().model().type())) {
+        if (lm.manifest().model().modelType().capabilities().prior()) {
             return new double[][] {{0, 0}, {1, 1}};
         }
         GaussianSampler g = (GaussianSampler) sampler(lm, Samplers.parse("gaussian"), opts, 0, steps, null);

@@ -317,10 +317,10 @@ public final class TrainingRun {
                 steps.step("evaluating on " + testName + " (" + testSize + " examples) and fitting PCA-" + config.latent());
                 ReconstructionMetrics rm = ReconstructionMetrics.evaluate(model, testArray, scaling, null);
                 Map<String, Object> metrics = Evaluation.withPca(rm, trainArray, testArray, scaling, config.latent(), trainConfig.seed());
-                if (config.vae() != null) {
+                if (config.modelType().capabilities().likelihood()) {
                     steps.step("computing the ELBO and active units on " + testName);
-                    metrics.putAll(VaeReport.metrics(model, testArray, testName, trainConfig.seed(), null, null));
                 }
+                metrics.putAll(config.modelType().evaluationMetrics(model, testArray, testName, trainConfig.seed()));
                 metrics.put("data", testName);
                 metrics.put("train_seconds", sumSeconds(history));
                 metrics.put("epochs", trainer.completedEpochs());
@@ -360,10 +360,7 @@ public final class TrainingRun {
     }
 
     static String lossLabel(ModelConfig c) {
-        if (c.vae() != null) {
-            return (c.vae().iwSamples() > 1 ? "-IWAE bound" : "-ELBO") + ", nats per example";
-        }
-        return c.loss().equals("bce") ? "BCE, nats per pixel" : "MSE per value (model scale)";
+        return c.modelType().lossLabel(c);
     }
 
     private static double sumSeconds(List<EpochResult> h) {

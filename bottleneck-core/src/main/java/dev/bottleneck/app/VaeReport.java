@@ -35,7 +35,7 @@ public final class VaeReport {
      * @return {@code train}, or its fixed binarization for {@code --binarize static}
      */
     public static NDArray forTraining(ModelConfig config, NDArray train) {
-        if (config.vae() == null || !config.vae().binarize().equals("static")) {
+        if (config.options(dev.bottleneck.model.vae.VaeConfig.class) == null || !config.options(dev.bottleneck.model.vae.VaeConfig.class).binarize().equals("static")) {
             return train;
         }
         NDArray b = Binarization.fixed(train, Binarization.TRAIN_SEED);
@@ -51,7 +51,7 @@ public final class VaeReport {
      * @return {@code data}, or its fixed binarization for {@code --binarize static|dynamic}
      */
     public static NDArray forEvaluation(ModelConfig config, NDArray data) {
-        if (config.vae() == null || config.vae().binarize().equals("none")) {
+        if (config.options(dev.bottleneck.model.vae.VaeConfig.class) == null || config.options(dev.bottleneck.model.vae.VaeConfig.class).binarize().equals("none")) {
             return data;
         }
         NDArray b = Binarization.fixed(data, Binarization.TEST_SEED);
@@ -66,10 +66,10 @@ public final class VaeReport {
      *     binarization
      */
     public static String binarizationNote(ModelConfig config, String dataName) {
-        if (config.vae() == null) {
+        if (config.options(dev.bottleneck.model.vae.VaeConfig.class) == null) {
             return null;
         }
-        switch (config.vae().binarize()) {
+        switch (config.options(dev.bottleneck.model.vae.VaeConfig.class).binarize()) {
             case "dynamic":
                 return "trained with dynamic binarization; evaluated on one fixed binarization of " + dataName + " (seed "
                         + Binarization.TEST_SEED + ")";

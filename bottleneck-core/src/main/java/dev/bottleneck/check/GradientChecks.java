@@ -11,7 +11,7 @@ import ai.djl.nn.core.Linear;
 import dev.bottleneck.InvalidInputException;
 import dev.bottleneck.loss.ReconstructionLoss;
 import dev.bottleneck.model.ModelConfig;
-import dev.bottleneck.model.ModelRegistry;
+import dev.bottleneck.model.ModelTypes;
 import dev.bottleneck.model.vae.VaeConfig;
 import dev.bottleneck.nn.Activations;
 import dev.bottleneck.nn.Conv2d;
@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * The catalogue of gradient checks ({@link GradientCheck}, float32 against float64) that the test
  * suite runs in full and {@code bottleneck doctor} runs in part: every building block the models
  * use, every reconstruction loss, and every registered model type end to end on every
- * architecture and loss. A model type registered in {@link ModelRegistry} is checked without a
+ * architecture and loss. A model type registered in {@link ModelTypes} is checked without a
  * new test: {@link #models()} enumerates the registry.
  */
 public final class GradientChecks {
@@ -166,7 +166,7 @@ public final class GradientChecks {
      */
     public static java.util.Map<String, ModelConfig.Builder> modelConfigs() {
         java.util.Map<String, ModelConfig.Builder> m = new java.util.LinkedHashMap<>();
-        for (String type : ModelRegistry.types()) {
+        for (String type : ModelTypes.names()) {
             for (String arch : List.of("mlp", "conv")) {
                 for (String loss : ModelConfig.LOSSES) {
                     m.put(type + " " + arch + " " + loss, base(type, arch).loss(loss));

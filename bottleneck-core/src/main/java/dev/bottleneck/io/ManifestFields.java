@@ -5,7 +5,6 @@ import dev.bottleneck.data.ImageFolderLoader;
 import dev.bottleneck.data.InputScaling;
 import dev.bottleneck.model.Architectures;
 import dev.bottleneck.model.ModelConfig;
-import dev.bottleneck.model.ModelRegistry;
 import dev.bottleneck.model.vae.VaeConfig;
 import dev.bottleneck.nn.Activations;
 
@@ -69,7 +68,7 @@ final class ManifestFields {
     /** Checks the {@code model} section; returns its input shape. */
     private static int[] model(JsonFields c) {
         c.intValue("version", 1, ModelConfig.VERSION);
-        c.oneOf("type", ModelRegistry.types());
+        c.oneOf("type", dev.bottleneck.model.ModelTypes.names());
         c.oneOf("arch", Architectures.names());
         int[] shape = c.ints("input_shape", 1, 3, 1, MAX);
         long size = 1;

@@ -67,13 +67,13 @@ public final class Autoencoder implements AutoCloseable {
         this.config = config;
         this.dataType = dataType;
         Architecture arch = Architectures.get(config.arch());
-        this.latent = ModelRegistry.latentFor(config);
+        this.latent = config.modelType().latent(config);
         this.reconstructionLoss = new ReconstructionLoss(config.loss(), config.output());
         ai.djl.nn.Block encoder = arch.encoder(config, latent.encoderOutputSize(config.latent()));
         if (config.tied() && latent.encoderOutputSize(config.latent()) != config.latent()) {
             throw new InvalidInputException("--tied needs an encoder whose output is the code itself; --model " + config.type() + " has none");
         }
-        this.objective = ModelRegistry.objectiveFor(config);
+        this.objective = config.modelType().objective(config);
         this.block = new AutoencoderBlock(encoder, latent, arch.decoder(config, encoder), reconstructionLoss, config.latent(),
                 objective == null ? null : objective.parameterBlock());
         float[] range = Corruption.rangeFor(config.output());

@@ -17,7 +17,7 @@ import java.util.Locale;
  * {@code .params} stores weights, not architecture).
  *
  * @param version format version of this record (currently {@value #VERSION})
- * @param type model type from {@link ModelRegistry}, e.g. {@code "ae"}
+ * @param type model type from {@link ModelTypes}, e.g. {@code "ae"}
  * @param arch architecture from {@link Architectures}: {@code "mlp"} or {@code "conv"}
  * @param inputShape one example's shape: {@code (C, H, W)} for images, {@code (D)} for vectors
  * @param latent size {@code K} of the latent code (the bottleneck), codes are {@code (N, K)}
@@ -34,8 +34,10 @@ import java.util.Locale;
  * @param penalty a {@link dev.bottleneck.loss.Penalty} spec such as {@code "contractive:0.1"} or
  *     {@code "kl:0.05:0.1"}, or {@code null}
  * @param tied MLP decoder weights are the transposed encoder weights
- * @param vae the variational autoencoder's options ({@code --model vae}), or {@code null} for the
- *     other types; a {@code vae} config without it gets {@link VaeConfig#DEFAULT}
+ * @param options the model type's own options ({@link TypeOptions}: a VAE's {@link VaeConfig}, a
+ *     quantizer's codebook), or {@code null} for types without options; saved with a {@code "kind"}
+ *     naming the type. The type checks them ({@link ModelType#validate}) in {@link #checked()}, which
+ *     the builder and the JSON reader call.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelConfig(
@@ -53,10 +55,79 @@ public record ModelConfig(
         @JsonProperty("noise") String noise,
         @JsonProperty("penalty") String penalty,
         @JsonProperty("tied") boolean tied,
-        @JsonProperty("vae") @JsonInclude(JsonInclude.Include.NON_NULL) VaeConfig vae) {
+        @JsonProperty("options") @JsonInclude(JsonInclude.Include.NON_NULL) TypeOptions options) {
 
     /** Current format version of the config record. */
     public static final int VERSION = 1;
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper LEGACY_READER = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * Reads a config from {@code model.json}: the record's fields, and {@code "vae"} of files
+     * written before model types had their own options (issue 10), read as the options of a VAE.
+     * The type checks the result ({@link #checked()}).
+     *
+     * @return the validated config
+     * @throws InvalidInputException for a value out of range or an option the type refuses
+     */
+    @com.fasterxml.jackson.annotation.JsonCreator
+    static ModelConfig fromJson(
+            @JsonProperty("version") int version,
+            @JsonProperty("type") String type,
+            @JsonProperty("arch") String arch,
+            @JsonProperty("input_shape") int[] inputShape,
+            @JsonProperty("latent") int latent,
+            @JsonProperty("hidden") int[] hidden,
+            @JsonProperty("channels") int[] channels,
+            @JsonProperty("activation") String activation,
+            @JsonProperty("latent_activation") String latentActivation,
+            @JsonProperty("loss") String loss,
+            @JsonProperty("output") String output,
+            @JsonProperty("noise") String noise,
+            @JsonProperty("penalty") String penalty,
+            @JsonProperty("tied") boolean tied,
+            @JsonProperty("options") TypeOptions options,
+            @JsonProperty("vae") com.fasterxml.jackson.databind.JsonNode legacyVae) {
+        TypeOptions o = options;
+        if (o == null && legacyVae != null && legacyVae.isObject()) {
+            com.fasterxml.jackson.databind.node.ObjectNode n = legacyVae.deepCopy();
+            n.put("kind", "vae");
+            try {
+                o = LEGACY_READER.treeToValue(n, TypeOptions.class);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+                throw new InvalidInputException("the model's 'vae' section is not valid: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+            }
+        }
+        return new ModelConfig(version, type, arch, inputShape, latent, hidden, channels, activation, latentActivation, loss, output,
+                noise, penalty, tied, o).checked();
+    }
+
+    /**
+     * The type's check of this config ({@link ModelType#validate}): its options and the shared
+     * fields it constrains, with the type's default options filled in.
+     *
+     * @return this config, or a copy with the options the type keeps
+     * @throws InvalidInputException naming the option that does not fit
+     */
+    public ModelConfig checked() {
+        TypeOptions o = ModelTypes.get(type).validate(this);
+        return o == options ? this : new ModelConfig(version, type, arch, inputShape, latent, hidden, channels, activation,
+                latentActivation, loss, output, noise, penalty, tied, o);
+    }
+
+    /**
+     * @param kind the record class of a type's options
+     * @param <T> that class
+     * @return the options if they are of that class, else null
+     */
+    public <T extends TypeOptions> T options(Class<T> kind) {
+        return kind.isInstance(options) ? kind.cast(options) : null;
+    }
+
+    /** @return the model type of this config, from the registry */
+    public ModelType modelType() {
+        return ModelTypes.get(type);
+    }
 
     /** Accepted reconstruction losses. */
     public static final List<String> LOSSES = List.of("mse", "bce");
@@ -74,7 +145,7 @@ public record ModelConfig(
             throw new InvalidInputException("model config version " + version + " is not supported (this build reads 1.." + VERSION + ")");
         }
         type = lower(type, "model type");
-        ModelRegistry.require(type);
+        ModelTypes.get(type);
         arch = lower(arch, "architecture");
         Architectures.require(arch);
         if (inputShape == null || inputShape.length == 0 || Arrays.stream(inputShape).anyMatch(s -> s < 1)) {
@@ -128,37 +199,6 @@ public record ModelConfig(
         if (tied && !arch.equals("mlp")) {
             throw new InvalidInputException("--tied is for --arch mlp (the conv decoder has no transposed layers to share)");
         }
-        ModelRegistry.validate(type, penalty); // fields are not assigned yet in a compact constructor
-        vae = validateVae(type, vae, latentActivation, noise, penalty, loss);
-    }
-
-    private static VaeConfig validateVae(String type, VaeConfig vae, String latentActivation, String noise, String penalty,
-                                         String loss) {
-        if (!type.equals("vae")) {
-            if (vae != null) {
-                throw new InvalidInputException("the VAE options (--beta, --kl-warmup, --free-bits, --iw-samples, --binarize, --sigma) "
-                        + "are for --model vae, not " + type);
-            }
-            return null;
-        }
-        VaeConfig v = vae != null ? vae : VaeConfig.DEFAULT;
-        if (!latentActivation.equals("none")) {
-            throw new InvalidInputException("--model vae has a Gaussian code (mean and log-variance); --latent-activation must be none, got "
-                    + latentActivation);
-        }
-        if (noise != null) {
-            throw new InvalidInputException("--noise is not supported with --model vae (use --binarize dynamic for fresh inputs each epoch)");
-        }
-        if (penalty != null) {
-            throw new InvalidInputException("--model vae takes no penalty");
-        }
-        if (!v.binarize().equals("none") && !loss.equals("bce")) {
-            throw new InvalidInputException("--binarize " + v.binarize() + " is for the Bernoulli decoder (--loss bce)");
-        }
-        if (loss.equals("bce") && (v.sigma() != null || v.learnSigma())) {
-            throw new InvalidInputException("--sigma is for the Gaussian decoder (--loss mse); --loss bce has a Bernoulli decoder");
-        }
-        return v;
     }
 
     private static String lower(String s, String what) {
@@ -186,7 +226,7 @@ public record ModelConfig(
      * A builder with the defaults of {@code bottleneck train}: type {@code ae}, no arch (set one,
      * or {@link Builder#defaultArch}), latent 16, hidden {@code [512, 256]}, channels {@code [16, 32]},
      * relu, MSE, sigmoid output; the code activation, noise and penalty default to the model
-     * type's (see {@link ModelRegistry#defaults}).
+     * type's (see {@link ModelType}).
      *
      * @return a new builder
      */
@@ -205,13 +245,13 @@ public record ModelConfig(
                 && Arrays.equals(channels, c.channels) && activation.equals(c.activation)
                 && latentActivation.equals(c.latentActivation) && loss.equals(c.loss) && output.equals(c.output)
                 && java.util.Objects.equals(noise, c.noise) && java.util.Objects.equals(penalty, c.penalty) && tied == c.tied
-                && java.util.Objects.equals(vae, c.vae);
+                && java.util.Objects.equals(options, c.options);
     }
 
     @Override
     public int hashCode() {
         return java.util.Objects.hash(type, arch, Arrays.hashCode(inputShape), latent, Arrays.hashCode(hidden),
-                Arrays.hashCode(channels), activation, latentActivation, loss, output, noise, penalty, tied, vae);
+                Arrays.hashCode(channels), activation, latentActivation, loss, output, noise, penalty, tied, options);
     }
 
     @Override
@@ -220,7 +260,7 @@ public record ModelConfig(
                 + ", latent=" + latent + ", hidden=" + Arrays.toString(hidden) + ", channels=" + Arrays.toString(channels)
                 + ", activation=" + activation + ", latent_activation=" + latentActivation + ", loss=" + loss
                 + ", output=" + output + (noise == null ? "" : ", noise=" + noise) + (penalty == null ? "" : ", penalty=" + penalty)
-                + (tied ? ", tied" : "") + (vae == null ? "" : ", vae=" + vae) + "]";
+                + (tied ? ", tied" : "") + (options == null ? "" : ", options=" + options) + "]";
     }
 
     /** Mutable builder for {@link ModelConfig}; {@link #build()} validates. */
@@ -238,7 +278,7 @@ public record ModelConfig(
         private String noise;
         private String penalty;
         private boolean tied;
-        private VaeConfig vae;
+        private TypeOptions options;
 
         private Builder() {}
 
@@ -247,7 +287,17 @@ public record ModelConfig(
          * @return this
          */
         public Builder vae(VaeConfig v) {
-            vae = v;
+            options = v;
+            return this;
+        }
+
+        /**
+         * @param v the model type's options ({@link ModelType#optionsClass()}), or null for the
+         *     type's defaults
+         * @return this
+         */
+        public Builder options(TypeOptions v) {
+            options = v;
             return this;
         }
 
@@ -390,15 +440,15 @@ public record ModelConfig(
 
         /**
          * @return the validated config
-         * @throws InvalidInputException if a value is out of range or unknown, or noise is set on
-         *     an {@code ae} ({@link ModelRegistry#requireNoiseAllowed})
+         * @throws InvalidInputException if a value is out of range or unknown, the type refuses an
+         *     option, or noise is set on a type that takes none ({@link ModelType#requireNoiseAllowed})
          */
         public ModelConfig build() {
-            ModelRegistry.Defaults d = ModelRegistry.defaults(type);
-            ModelRegistry.requireNoiseAllowed(type, noise);
+            ModelType t = ModelTypes.get(type);
+            t.requireNoiseAllowed(noise);
             return new ModelConfig(VERSION, type, arch, inputShape, latent, hidden, channels, activation,
-                    latentActivation != null ? latentActivation : d.latentActivation(), loss, output,
-                    noise != null ? noise : d.noise(), penalty != null ? penalty : d.penalty(), tied, vae);
+                    latentActivation != null ? latentActivation : t.defaultLatentActivation(), loss, output,
+                    noise != null ? noise : t.defaultNoise(), penalty != null ? penalty : t.defaultPenalty(), tied, options).checked();
         }
     }
 }

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.bottleneck.model.ModelRegistry;
+import dev.bottleneck.model.ModelTypes;
 import ai.djl.engine.Engine;
 import ai.djl.training.GradientCollector;
 import dev.bottleneck.nn.Conv2d;
@@ -38,7 +38,7 @@ class GradientCheckTest {
     @Test
     void everyRegisteredModelTypeIsChecked() {
         List<String> names = GradientChecks.models().stream().map(GradientChecks.Case::name).toList();
-        for (String type : ModelRegistry.types()) {
+        for (String type : ModelTypes.names()) {
             assertThat(names).anyMatch(n -> n.startsWith(type + " mlp")).anyMatch(n -> n.startsWith(type + " conv"));
         }
     }

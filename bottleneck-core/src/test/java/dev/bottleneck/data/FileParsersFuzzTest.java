@@ -301,7 +301,7 @@ class FileParsersFuzzTest {
     private static void useLikeTheVerbs(Manifest m) {
         ModelConfig c = m.model();
         dev.bottleneck.model.Architectures.get(c.arch()).describe(c);
-        dev.bottleneck.model.ModelRegistry.describe(c.type());
+        c.modelType().description();
         int size = c.inputSize();
         Manifest.InputSpec in = m.input();
         assertThat(in.shape()).as("input.shape").containsExactly(c.inputShape());

@@ -10,7 +10,8 @@ import java.util.Locale;
 
 /**
  * The options of a variational autoencoder ({@code --model vae}), immutable and validated at
- * construction; saved as the {@code "vae"} object of the model config in {@code model.json}.
+ * construction; saved as the {@code "options"} object (kind {@code "vae"}) of the model config in
+ * {@code model.json} (files written before issue 10 have it as {@code "vae"}, read the same).
  *
  * <p>The objective per image {@code x} is the evidence lower bound (Kingma and Welling 2014)
  * {@code ELBO = E_q[log p(x|z)] - KL(q(z|x) || N(0, I))}, in nats, with these changes for training:
@@ -51,7 +52,7 @@ public record VaeConfig(
         @JsonProperty("iw_samples") int iwSamples,
         @JsonProperty("binarize") String binarize,
         @JsonProperty("sigma") Double sigma,
-        @JsonProperty("learn_sigma") boolean learnSigma) {
+        @JsonProperty("learn_sigma") boolean learnSigma) implements dev.bottleneck.model.TypeOptions {
 
     /** Accepted binarization modes. */
     public static final List<String> BINARIZE = List.of("none", "static", "dynamic");
@@ -137,6 +138,11 @@ public record VaeConfig(
         s.append(iwSamples > 1 ? ", IWAE objective with " + iwSamples + " samples" : ", ELBO objective");
         s.append(", binarize ").append(binarize);
         return s.toString();
+    }
+
+    @Override
+    public String describe(dev.bottleneck.model.ModelConfig config) {
+        return describe(config.loss());
     }
 
     private static String fmt(double x) {

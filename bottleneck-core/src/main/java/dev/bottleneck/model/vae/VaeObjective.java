@@ -54,7 +54,7 @@ public final class VaeObjective implements Objective {
      * @param likelihood the decoder distribution
      */
     public VaeObjective(ModelConfig model, DecoderLikelihood likelihood) {
-        this.config = model.vae() != null ? model.vae() : VaeConfig.DEFAULT;
+        this.config = model.options(VaeConfig.class) != null ? model.options(VaeConfig.class) : VaeConfig.DEFAULT;
         this.likelihood = likelihood;
         this.latent = model.latent();
         this.klWeight = config.klWeight(Integer.MAX_VALUE);

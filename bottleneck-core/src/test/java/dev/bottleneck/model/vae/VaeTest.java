@@ -175,7 +175,7 @@ class VaeTest {
     @Test
     void convolutionalVaeWithAGaussianDecoderTrains() {
         ModelConfig c = ModelConfig.builder().type("vae").arch("conv").inputShape(1, 8, 8).channels(4, 8).latent(3).loss("mse").build();
-        assertThat(c.vae()).as("a vae config gets the defaults").isEqualTo(VaeConfig.DEFAULT);
+        assertThat(c.options(VaeConfig.class)).as("a vae config gets the defaults").isEqualTo(VaeConfig.DEFAULT);
         try (NDManager m = NDManager.newBaseManager(); Autoencoder ae = Autoencoder.create(c, 0)) {
             NDArray train = TestData.barsArray(m, 128, 8, 1);
             assertThat(ae.encoderOutput(train, false).getShape()).as("mean and log-variance").isEqualTo(new Shape(128, 6));
@@ -200,9 +200,9 @@ class VaeTest {
                 .inputShape(5).hidden(6).latent(2).loss("mse").output("none").build();
         ModelConfig back = Json.MAPPER.readValue(Json.MAPPER.writeValueAsString(c), ModelConfig.class);
         assertThat(back).isEqualTo(c);
-        assertThat(back.vae().learnSigma()).isTrue();
+        assertThat(back.options(VaeConfig.class).learnSigma()).isTrue();
         assertThat(Json.MAPPER.writeValueAsString(ModelConfig.builder().arch("mlp").inputShape(5).build()))
-                .as("other types write no vae section").doesNotContain("vae");
+                .as("other types write no options section").doesNotContain("vae").doesNotContain("options");
         try (NDManager m = NDManager.newBaseManager(); Autoencoder ae = Autoencoder.create(c, 4)) {
             assertThat(ae.parameters().keySet()).anyMatch(k -> k.contains("log_sigma"));
             NDArray x = m.randomNormal(new Shape(10, 5));
