@@ -169,7 +169,8 @@ public final class GradientChecks {
         for (String type : ModelTypes.names()) {
             for (String arch : List.of("mlp", "conv")) {
                 for (String loss : ModelConfig.LOSSES) {
-                    m.put(type + " " + arch + " " + loss, base(type, arch).loss(loss));
+                    m.put(type + " " + arch + " " + loss, base(type, arch).loss(loss)
+                            .options(ModelTypes.get(type).exampleOptions(6)));
                 }
             }
         }

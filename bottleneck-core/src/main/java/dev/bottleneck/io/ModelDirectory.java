@@ -267,6 +267,7 @@ public final class ModelDirectory {
                 e.optionalReals("train_terms");
                 e.optionalReal("test_loss");
                 e.optionalReals("test_terms");
+                e.optionalReals("metrics");
                 for (String k : new String[] {"train_seconds", "eval_seconds", "samples_per_second", "rss_mb"}) {
                     e.optionalReal(k);
                 }

@@ -424,9 +424,34 @@ public final class Autoencoder implements AutoCloseable {
      * @param epoch the epoch about to run, 1-based
      */
     public void beginEpoch(int epoch) {
+        latent.beginEpoch(epoch);
         if (objective != null) {
             objective.beginEpoch(epoch);
         }
+    }
+
+    /**
+     * The per-step hook the trainer calls after each optimizer step: EMA codebook updates and
+     * dead-code resets of a vector quantizer, per-step temperature schedules.
+     *
+     * @param step optimizer steps taken so far, 1-based
+     */
+    public void afterStep(long step) {
+        latent.afterStep(step);
+    }
+
+    /**
+     * Figures of the epoch so far that are not part of the loss: for a discrete code, the
+     * perplexity of the epoch's code histogram, the fraction of codes used, dead codes and
+     * resets ({@link dev.bottleneck.latent.CodeUsage}).
+     *
+     * @return the figures by name, or null for a continuous code
+     */
+    public Map<String, Double> epochMetrics() {
+        if (latent instanceof dev.bottleneck.latent.DiscreteLatent d && d.usage() != null && d.usage().total() > 0) {
+            return new LinkedHashMap<>(d.usage().summary().toMap());
+        }
+        return null;
     }
 
     /** @return the training corruption, or {@code null} */

@@ -55,6 +55,17 @@ public interface ModelType {
         return null;
     }
 
+    /**
+     * Options for a small model with a code of {@code latent} values, as the gradient checks and
+     * memory tests build for every registered type ({@link dev.bottleneck.check.GradientChecks}).
+     *
+     * @param latent the code size of the small model (6)
+     * @return options that fit it, or null for the type's defaults
+     */
+    default TypeOptions exampleOptions(int latent) {
+        return null;
+    }
+
     /** @return the record class of the options, or null for a type without options */
     default Class<? extends TypeOptions> optionsClass() {
         return null;

@@ -30,6 +30,10 @@ import java.util.Set;
  *   <li>{@code cae}: contractive autoencoder (Rifai et al. 2011), sigmoid code, {@code contractive:0.05}.
  *   <li>{@code sparse}: sparse autoencoder, sigmoid code, {@code kl:0.05:0.05}.
  *   <li>{@code vae}: variational autoencoder (Kingma and Welling 2014), options {@link dev.bottleneck.model.vae.VaeConfig}.
+ *   <li>{@code binary}: K bits, straight-through Bernoulli samples.
+ *   <li>{@code categorical}: one-hot codes by the Gumbel-softmax (Jang et al. 2017).
+ *   <li>{@code vq}: VQ-VAE codebook (van den Oord et al. 2017).
+ *   <li>{@code fsq}: finite scalar quantization (Mentzer et al. 2023).
  * </ul>
  */
 public final class ModelTypes {
@@ -42,6 +46,10 @@ public final class ModelTypes {
         register(new ContractiveType());
         register(new SparseType());
         register(new VaeType());
+        register(new dev.bottleneck.model.binary.BinaryType());
+        register(new dev.bottleneck.model.categorical.CategoricalType());
+        register(new dev.bottleneck.model.vq.VqType());
+        register(new dev.bottleneck.model.fsq.FsqType());
     }
 
     private ModelTypes() {}

@@ -49,6 +49,8 @@ public final class Trainer implements AutoCloseable {
     private final Adam optimizer;
     private final Checkpoints checkpoints;
     private int completedEpochs;
+    /** Optimizer steps taken by this trainer (the latent layer's per-step hook gets the count). */
+    private long steps;
 
     /**
      * @param model the model to train (its weights change in place)
@@ -142,6 +144,7 @@ public final class Trainer implements AutoCloseable {
                             gc.backward(out.loss());
                         }
                         optimizer.update(model.parameters());
+                        model.afterStep(++steps);
                         double loss = out.loss().getFloat();
                         if (!Double.isFinite(loss)) {
                             throw new BottleneckException("training diverged: loss is " + loss + " at epoch " + epoch
@@ -175,7 +178,7 @@ public final class Trainer implements AutoCloseable {
             }
             EpochResult r = new EpochResult(epoch, lossSum / batches, trainTerms,
                     ev == null ? null : ev.loss(), ev == null ? null : ev.terms(),
-                    trainSeconds, evalSeconds, n / trainSeconds, Memory.rssMegabytes());
+                    trainSeconds, evalSeconds, n / trainSeconds, Memory.rssMegabytes(), model.epochMetrics());
             listener.onEpochEvaluated(r);
             if (checkpoints != null) {
                 checkpoints.save(model, optimizer, epoch);

@@ -1,0 +1,150 @@
+package dev.bottleneck.model.categorical;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.bottleneck.InvalidInputException;
+import dev.bottleneck.latent.LatentLayer;
+import dev.bottleneck.latent.categorical.CategoricalConfig;
+import dev.bottleneck.latent.categorical.GumbelSoftmaxLatent;
+import dev.bottleneck.latent.categorical.TemperatureSchedule;
+import dev.bottleneck.model.Autoencoder;
+import dev.bottleneck.model.Capabilities;
+import dev.bottleneck.model.DiscreteCodes;
+import dev.bottleneck.model.ModelConfig;
+import dev.bottleneck.model.ModelType;
+import dev.bottleneck.model.TypeOptions;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code categorical}: one-hot codes by the Gumbel-softmax (Jang, Gu and Poole, "Categorical
+ * Reparameterization with Gumbel-Softmax", ICLR 2017; Maddison et al. 2017): G groups of C
+ * categories, soft or hard (straight-through), an annealed temperature, optionally a continuous
+ * "style" part beside the one-hot "class" (Dupont 2018, JointVAE). With one group of 10 the argmax
+ * is an unsupervised class (the {@code cluster} verb of issue 10). The code size K must be
+ * {@code G * C + style}.
+ */
+public final class CategoricalType implements ModelType {
+
+    /**
+     * The options of a categorical code.
+     *
+     * @param categories C, {@code >= 2}
+     * @param hard straight-through one-hot samples (else soft samples)
+     * @param temperature initial temperature, {@code > 0}
+     * @param temperatureMin lowest temperature
+     * @param annealRate {@code tau = max(min, tau0 exp(-rate * epoch))}
+     * @param style continuous dimensions beside the one-hot part (0: none)
+     */
+    public record Options(@JsonProperty("categories") int categories, @JsonProperty("hard") boolean hard,
+                          @JsonProperty("temperature") double temperature, @JsonProperty("temperature_min") double temperatureMin,
+                          @JsonProperty("anneal_rate") double annealRate, @JsonProperty("style") int style) implements TypeOptions {
+        /** Validates. */
+        public Options {
+            new TemperatureSchedule(temperature, temperatureMin, annealRate, TemperatureSchedule.Unit.EPOCH);
+            if (categories < 2) {
+                throw new InvalidInputException("--categories must be at least 2, got " + categories);
+            }
+            if (style < 0) {
+                throw new InvalidInputException("--style must be >= 0, got " + style);
+            }
+        }
+
+        @Override
+        public String describe(ModelConfig c) {
+            return ((c.latent() - style) / categories) + " group(s) of " + categories + " categories, " + (hard ? "hard" : "soft")
+                    + " Gumbel-softmax, temperature " + temperature + " -> " + temperatureMin + " (rate " + annealRate + "/epoch)"
+                    + (style > 0 ? ", " + style + " style dimensions" : "");
+        }
+    }
+
+    private static final Options DEFAULT = new Options(10, true, 1.0, 0.5, 0.03, 0);
+
+    @Override
+    public String name() {
+        return "categorical";
+    }
+
+    @Override
+    public String description() {
+        return "one-hot code: Gumbel-softmax categories, annealed temperature (Jang et al. 2017)";
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return new Capabilities(false, false, true);
+    }
+
+    @Override
+    public List<CliOption> cliOptions() {
+        return List.of(
+                new CliOption("--categories", "C", "categorical: categories per group (default 10); --latent = groups x C + --style."),
+                new CliOption("--soft", "on|off", "categorical: soft samples in training instead of straight-through one-hot ones (default off)."),
+                new CliOption("--temperature", "T", "categorical: initial Gumbel-softmax temperature (default 1)."),
+                new CliOption("--temperature-min", "T", "categorical: lowest temperature (default 0.5)."),
+                new CliOption("--anneal-rate", "R", "categorical: temperature = max(min, T exp(-R * epoch)) (default 0.03)."),
+                new CliOption("--style", "D", "categorical: continuous style dimensions beside the one-hot class (default 0)."));
+    }
+
+    @Override
+    public TypeOptions options(Map<String, String> g, String loss) {
+        return new Options(
+                g.containsKey("--categories") ? DiscreteCodes.integer("--categories", g.get("--categories")) : DEFAULT.categories(),
+                !(g.containsKey("--soft") && DiscreteCodes.onOff("--soft", g.get("--soft"))),
+                g.containsKey("--temperature") ? DiscreteCodes.number("--temperature", g.get("--temperature")) : DEFAULT.temperature(),
+                g.containsKey("--temperature-min") ? DiscreteCodes.number("--temperature-min", g.get("--temperature-min"))
+                        : Math.min(DEFAULT.temperatureMin(), g.containsKey("--temperature")
+                                ? DiscreteCodes.number("--temperature", g.get("--temperature")) : DEFAULT.temperatureMin()),
+                g.containsKey("--anneal-rate") ? DiscreteCodes.number("--anneal-rate", g.get("--anneal-rate")) : DEFAULT.annealRate(),
+                g.containsKey("--style") ? DiscreteCodes.integer("--style", g.get("--style")) : DEFAULT.style());
+    }
+
+    @Override
+    public TypeOptions exampleOptions(int latent) {
+        return new Options(latent % 3 == 0 ? 3 : latent, true, 1.0, 0.5, 0.03, 0);
+    }
+
+    @Override
+    public Class<? extends TypeOptions> optionsClass() {
+        return Options.class;
+    }
+
+    @Override
+    public TypeOptions validate(ModelConfig c) {
+        Options o = c.options() == null ? DEFAULT : c.options(Options.class);
+        if (o == null) {
+            throw new InvalidInputException("--model categorical cannot take the options " + c.options().describe(c));
+        }
+        int cat = c.latent() - o.style();
+        if (cat < o.categories() || cat % o.categories() != 0) {
+            throw new InvalidInputException("--latent " + c.latent() + " must be groups x --categories " + o.categories()
+                    + (o.style() > 0 ? " + --style " + o.style() : "") + " (e.g. --latent " + (o.categories() + o.style()) + ")");
+        }
+        if (!c.latentActivation().equals("none")) {
+            throw new InvalidInputException("--model categorical makes its own code (one-hot); --latent-activation must be none");
+        }
+        return o;
+    }
+
+    private static CategoricalConfig config(ModelConfig c) {
+        Options o = c.options(Options.class);
+        return new CategoricalConfig((c.latent() - o.style()) / o.categories(), o.categories(), o.hard(),
+                new TemperatureSchedule(o.temperature(), o.temperatureMin(), o.annealRate(), TemperatureSchedule.Unit.EPOCH),
+                o.style() > 0 ? new CategoricalConfig.Continuous(o.style(), false) : null, 0);
+    }
+
+    @Override
+    public LatentLayer latent(ModelConfig c) {
+        return new GumbelSoftmaxLatent(config(c));
+    }
+
+    @Override
+    public Map<String, Object> evaluationMetrics(Autoencoder model, ai.djl.ndarray.NDArray test, String testName, long seed) {
+        return DiscreteCodes.usageOn(model, test);
+    }
+
+    @Override
+    public String describeCode(ModelConfig c) {
+        return "one-hot (" + c.options().describe(c) + ")";
+    }
+}

@@ -1,0 +1,131 @@
+package dev.bottleneck.model.fsq;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.bottleneck.InvalidInputException;
+import dev.bottleneck.latent.LatentLayer;
+import dev.bottleneck.latent.fsq.FiniteScalarQuantizer;
+import dev.bottleneck.latent.fsq.FsqConfig;
+import dev.bottleneck.model.Autoencoder;
+import dev.bottleneck.model.Capabilities;
+import dev.bottleneck.model.DiscreteCodes;
+import dev.bottleneck.model.ModelConfig;
+import dev.bottleneck.model.ModelType;
+import dev.bottleneck.model.TypeOptions;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code fsq}: finite scalar quantization (Mentzer, Minnen, Agustsson and Tschannen, "Finite
+ * Scalar Quantization: VQ-VAE Made Simple", ICLR 2024): each of d dimensions is bounded and
+ * rounded to one of L_i levels, an implicit codebook of prod L_i codes with no codebook loss
+ * ({@link FiniteScalarQuantizer}); the code size K is a multiple of d.
+ */
+public final class FsqType implements ModelType {
+
+    /**
+     * The options of finite scalar quantization.
+     *
+     * @param levels the level counts L_i, e.g. {@code [8, 5, 5, 5]} (1,000 codes)
+     */
+    public record Options(@JsonProperty("levels") int[] levels) implements TypeOptions {
+        /** Validates. */
+        public Options {
+            levels = FsqConfig.of(levels == null ? new int[0] : levels).levels();
+        }
+
+        @Override
+        public String describe(ModelConfig c) {
+            return (c.latent() / levels.length) + " vector(s) with levels " + Arrays.toString(levels) + " ("
+                    + FsqConfig.of(levels).codebookSize() + " codes each)";
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Options p && Arrays.equals(levels, p.levels);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(levels);
+        }
+    }
+
+    private static final Options DEFAULT = new Options(new int[] {8, 5, 5, 5});
+
+    @Override
+    public String name() {
+        return "fsq";
+    }
+
+    @Override
+    public String description() {
+        return "finite scalar quantization: bounded, rounded dimensions, implicit codebook (Mentzer et al. 2023)";
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return new Capabilities(false, false, true);
+    }
+
+    @Override
+    public List<CliOption> cliOptions() {
+        return List.of(new CliOption("--levels", "L,L,...",
+                "fsq: levels per dimension, e.g. 8,5,5,5 (1,000 codes, the default), 8,8,8 (512), 7,5,5,5,5 (4,375)."));
+    }
+
+    @Override
+    public TypeOptions options(Map<String, String> g, String loss) {
+        if (!g.containsKey("--levels")) {
+            return DEFAULT;
+        }
+        String[] parts = g.get("--levels").split(",");
+        int[] l = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            l[i] = DiscreteCodes.integer("--levels", parts[i]);
+        }
+        return new Options(l);
+    }
+
+    @Override
+    public TypeOptions exampleOptions(int latent) {
+        return new Options(latent % 3 == 0 ? new int[] {8, 5, 5} : new int[] {5});
+    }
+
+    @Override
+    public Class<? extends TypeOptions> optionsClass() {
+        return Options.class;
+    }
+
+    @Override
+    public TypeOptions validate(ModelConfig c) {
+        Options o = c.options() == null ? DEFAULT : c.options(Options.class);
+        if (o == null) {
+            throw new InvalidInputException("--model fsq cannot take the options " + c.options().describe(c));
+        }
+        if (c.latent() % o.levels().length != 0) {
+            throw new InvalidInputException("--latent " + c.latent() + " must be a multiple of the " + o.levels().length
+                    + " FSQ dimensions of --levels " + Arrays.toString(o.levels()));
+        }
+        if (!c.latentActivation().equals("none")) {
+            throw new InvalidInputException("--model fsq bounds its own code; --latent-activation must be none");
+        }
+        return o;
+    }
+
+    @Override
+    public LatentLayer latent(ModelConfig c) {
+        return new FiniteScalarQuantizer(FsqConfig.of(c.options(Options.class).levels()));
+    }
+
+    @Override
+    public Map<String, Object> evaluationMetrics(Autoencoder model, ai.djl.ndarray.NDArray test, String testName, long seed) {
+        return DiscreteCodes.usageOn(model, test);
+    }
+
+    @Override
+    public String describeCode(ModelConfig c) {
+        return "finite scalar quantized (" + c.options().describe(c) + ")";
+    }
+}
