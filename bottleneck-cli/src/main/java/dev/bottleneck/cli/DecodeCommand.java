@@ -18,6 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code bottleneck decode}: decode latent codes to images or rows. */
@@ -56,6 +57,9 @@ final class DecodeCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "OUT", required = true, description = "FILE.png, a folder, FILE.npy or FILE.csv.")
     Path out;
 
+    @Option(names = "--float", description = "Discrete models: the codes are the continuous code (N, K), not integer codes.")
+    boolean floatCodes;
+
     @Option(names = "--columns", paramLabel = "C", defaultValue = "16", description = "Images per row for a .png grid (default: ${DEFAULT-VALUE}).")
     int columns;
 
@@ -77,12 +81,29 @@ final class DecodeCommand implements Callable<Integer> {
                 throw new InvalidInputException(out, "this model decodes table rows: --out must be a .npy or .csv file");
             }
             int k = lm.manifest().model().latent();
-            float[] codes = Codes.read(codesFile, k);
-            int n = codes.length / k;
-            if (n == 0) {
-                throw new InvalidInputException(codesFile, "holds no codes");
+            float[] x;
+            int n;
+            if (lm.manifest().model().modelType().capabilities().discreteCodes() && !floatCodes) {
+                int w = lm.model().codeWidth();
+                Map.Entry<float[], Integer> c = Codes.readAnyWidth(codesFile);
+                if (c.getValue() != w) {
+                    throw new InvalidInputException(codesFile, "rows have " + c.getValue() + " values, but this " + lm.manifest().model().type()
+                            + " model's integer codes have " + w + (c.getValue() == k ? " (for its continuous code use --float)" : "")
+                            + " (made by another model?)");
+                }
+                n = c.getKey().length / w;
+                if (n == 0) {
+                    throw new InvalidInputException(codesFile, "holds no codes");
+                }
+                x = Codes.decodeIndices(lm.model(), c.getKey(), codesFile);
+            } else {
+                float[] codes = Codes.read(codesFile, k);
+                n = codes.length / k;
+                if (n == 0) {
+                    throw new InvalidInputException(codesFile, "holds no codes");
+                }
+                x = Codes.decode(lm.model(), codes);
             }
-            float[] x = Codes.decode(lm.model(), codes);
             int[] shape = lm.manifest().model().inputShape();
             InputScaling scaling = lm.manifest().input().scaling();
             if (png) {

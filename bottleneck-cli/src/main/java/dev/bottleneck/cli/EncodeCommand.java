@@ -29,6 +29,7 @@ import java.util.concurrent.Callable;
             "Examples:",
             "  ./bottleneck encode runs/quickstart --data mnist:test --out codes.npy",
             "  ./bottleneck encode runs/quickstart --data mnist:test --out codes.csv",
+            "  ./bottleneck encode runs/vq --data mnist:test --out indices.npy     # int32 codebook indices",
         })
 final class EncodeCommand implements Callable<Integer> {
 
@@ -44,6 +45,10 @@ final class EncodeCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "codes.npy or codes.csv")
     Path out;
 
+    @Option(names = "--float", description = "Discrete models: write the continuous code the decoder reads (N, K) instead of "
+            + "the integer codes (N, W): bits, categories or codebook indices, int32 in .npy.")
+    boolean floatCodes;
+
     @Override
     public Integer call() {
         common.apply();
@@ -53,6 +58,14 @@ final class EncodeCommand implements Callable<Integer> {
         try (LoadedModel lm = LoadedModel.open(input.modelDir)) {
             Dataset d = input.load(lm, console);
             int k = lm.manifest().model().latent();
+            if (lm.manifest().model().modelType().capabilities().discreteCodes() && !floatCodes) {
+                int w = lm.model().codeWidth();
+                int[] idx = Codes.encodeIndices(lm.model(), d, lm.manifest().input().scaling());
+                Codes.writeIndices(out, idx, w, d.labels());
+                console.info("wrote " + out + ": " + d.size() + " integer codes of " + w + " indices each (" + lm.manifest().model().type()
+                        + ") from " + d.name());
+                return Main.OK;
+            }
             float[] codes = Codes.encode(lm.model(), d, lm.manifest().input().scaling(), null);
             Codes.write(out, codes, k, d.labels());
             console.info("wrote " + out + ": " + d.size() + " codes of size " + k + " from " + d.name());

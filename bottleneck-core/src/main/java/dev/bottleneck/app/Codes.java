@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.IntConsumer;
 
 /**
@@ -62,6 +63,125 @@ public final class Codes {
             }
         }
         return codes;
+    }
+
+    /**
+     * Encodes a dataset to the integer codes of a discrete model, in batches of 1,000.
+     *
+     * @param model a model with a discrete code
+     * @param data the dataset in raw units
+     * @param scaling the model's input scaling
+     * @return indices {@code (N, W)} row-major, W = {@link Autoencoder#codeWidth()}
+     * @throws InvalidInputException if the model's code is continuous
+     */
+    public static int[] encodeIndices(Autoencoder model, Dataset data, InputScaling scaling) {
+        int n = data.size();
+        int w = model.codeWidth();
+        int[] codes = new int[n * w];
+        try (NDManager m = model.manager().newSubManager()) {
+            NDArray x = PreparedData.toArray(data, scaling, m);
+            for (int from = 0; from < n; from += BATCH) {
+                int to = Math.min(n, from + BATCH);
+                try (NDManager bm = m.newSubManager()) {
+                    NDArray xb = x.get(new NDIndex().addSliceDim(from, to));
+                    xb.attach(bm);
+                    long[] c = model.codes(xb).toLongArray();
+                    for (int i = 0; i < c.length; i++) {
+                        codes[from * w + i] = Math.toIntExact(c[i]);
+                    }
+                }
+            }
+        }
+        return codes;
+    }
+
+    /**
+     * Writes integer codes to {@code .npy} (int32) or {@code .csv} (columns {@code c0..}, then
+     * {@code label} if given), atomically.
+     *
+     * @param file target file
+     * @param codes {@code (N, W)} row-major
+     * @param w indices per example
+     * @param labels labels to add as a CSV column, or {@code null}
+     */
+    public static void writeIndices(Path file, int[] codes, int w, int[] labels) {
+        int n = codes.length / w;
+        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")) {
+            NpyFiles.writeInt32(file, codes, new long[] {n, w});
+            return;
+        }
+        List<String> header = new ArrayList<>();
+        for (int j = 0; j < w; j++) {
+            header.add("c" + j);
+        }
+        int cols = w + (labels == null ? 0 : 1);
+        if (labels != null) {
+            header.add("label");
+        }
+        float[] v = new float[n * cols];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < w; j++) {
+                v[i * cols + j] = codes[i * w + j];
+            }
+            if (labels != null) {
+                v[i * cols + w] = labels[i];
+            }
+        }
+        CsvLoader.write(file, v, cols, header);
+    }
+
+    /**
+     * Decodes integer codes in batches of 1,000.
+     *
+     * @param model a model with a discrete code
+     * @param codes {@code (N, W)} row-major, whole numbers
+     * @param source the file they come from, for messages
+     * @return reconstructions {@code (N, ...inputShape)} in model scale, row-major
+     * @throws InvalidInputException naming the file if an index is out of range or not whole
+     */
+    public static float[] decodeIndices(Autoencoder model, float[] codes, Path source) {
+        int w = model.codeWidth();
+        int n = codes.length / w;
+        int per = model.config().inputSize();
+        float[] out = new float[n * per];
+        for (int from = 0; from < n; from += BATCH) {
+            int to = Math.min(n, from + BATCH);
+            try (NDManager bm = model.manager().newSubManager()) {
+                NDArray c = bm.create(Arrays.copyOfRange(codes, from * w, to * w), new Shape(to - from, w));
+                float[] x;
+                try {
+                    x = model.decodeCodes(c).toFloatArray();
+                } catch (InvalidInputException e) {
+                    throw new InvalidInputException(source, e.getMessage() + " (rows " + from + ".." + (to - 1) + ")", e);
+                }
+                System.arraycopy(x, 0, out, from * per, x.length);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Reads a codes file of any width (see {@link #read(Path, int)}).
+     *
+     * @param file the codes file
+     * @return the values row-major and the width
+     * @throws InvalidInputException if the file is unreadable
+     */
+    public static Map.Entry<float[], Integer> readAnyWidth(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".npy")) {
+            NpyArray a = NpyFiles.read(file);
+            long[] s = a.shape();
+            if (s.length != 2 && s.length != 1) {
+                throw new InvalidInputException(file, "codes must be (N, K), got shape " + Arrays.toString(s));
+            }
+            return Map.entry(a.values(), (int) (s.length == 1 ? s[0] : s[1]));
+        }
+        if (name.endsWith(".csv")) {
+            Dataset d = CsvLoader.load(file, hasLabelColumn(file) ? "label" : null);
+            return Map.entry(d.values(), d.exampleSize());
+        }
+        throw new InvalidInputException(file, "--codes must be a .npy or .csv file");
     }
 
     /**

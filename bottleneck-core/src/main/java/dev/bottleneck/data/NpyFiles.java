@@ -192,9 +192,47 @@ public final class NpyFiles {
         });
     }
 
+    /**
+     * Writes a C-order {@code int32} array ({@code <i4}), atomically: integer codes of discrete
+     * models (issue 10).
+     *
+     * @param file the file to create or replace
+     * @param values {@code prod(shape)} values in C order
+     * @param shape the dimensions, each {@code >= 0}
+     * @throws IllegalArgumentException if the shape does not match the number of values
+     * @throws BottleneckException naming the file if it cannot be written
+     */
+    public static void writeInt32(Path file, int[] values, long[] shape) {
+        long count = 1;
+        for (long d : shape) {
+            count = Math.multiplyExact(count, d);
+        }
+        if (count != values.length) {
+            throw new IllegalArgumentException(".npy: shape " + DataFiles.shapeText(shape) + " holds " + count
+                    + " values but " + values.length + " were given");
+        }
+        byte[] header = header(shape, "<i4");
+        AtomicFiles.write(file, out -> {
+            out.write(header);
+            ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < values.length; ) {
+                buf.clear();
+                int k = Math.min(CHUNK / 4, values.length - i);
+                buf.asIntBuffer().put(values, i, k);
+                out.write(buf.array(), 0, k * 4);
+                i += k;
+            }
+        });
+    }
+
     /** The magic, version, length and padded header of a C-order {@code <f4} array. */
     static byte[] header(long[] shape) {
-        StringBuilder dict = new StringBuilder("{'descr': '<f4', 'fortran_order': False, 'shape': ")
+        return header(shape, "<f4");
+    }
+
+    /** The magic, version, length and padded header of a C-order array of the given dtype. */
+    static byte[] header(long[] shape, String descr) {
+        StringBuilder dict = new StringBuilder("{'descr': '" + descr + "', 'fortran_order': False, 'shape': ")
                 .append(DataFiles.shapeText(shape)).append(", }");
         if (shape.length > 0) {
             dict.append(" ".repeat(Math.max(0, GROWTH_AXIS_MAX_DIGITS - Long.toString(shape[0]).length())));

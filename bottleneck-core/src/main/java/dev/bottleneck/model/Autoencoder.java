@@ -476,6 +476,49 @@ public final class Autoencoder implements AutoCloseable {
     }
 
     /**
+     * The integer codes of a batch, for models with a discrete code ({@link
+     * dev.bottleneck.latent.DiscreteLatent}): bits, categories or codebook indices.
+     *
+     * @param x {@code (N, ...inputShape)}, model scale
+     * @return int64 indices {@code (N, W)}: W bits, groups or code vectors per example
+     * @throws InvalidInputException if the model's code is continuous
+     */
+    public NDArray codes(NDArray x) {
+        dev.bottleneck.latent.DiscreteLatent d = discrete();
+        NDArray c = d.codes(block.encoder().forward(parameterStore, new NDList(x), false).singletonOrThrow());
+        return c.reshape(c.getShape().get(0), -1);
+    }
+
+    /**
+     * Decodes integer codes ({@link #codes}) to reconstructions (no gradient).
+     *
+     * @param codes {@code (N, W)} whole numbers (any numeric type)
+     * @return reconstructions {@code (N, ...inputShape)} in model scale
+     * @throws InvalidInputException if an index is out of range or not a whole number, or the model's code is continuous
+     */
+    public NDArray decodeCodes(NDArray codes) {
+        NDArray z = discrete().embed(codes);
+        return decode(z.reshape(z.getShape().get(0), config.latent()));
+    }
+
+    /**
+     * @return the number of integer indices per example of a discrete code (bits, groups, code vectors)
+     * @throws InvalidInputException if the model's code is continuous
+     */
+    public int codeWidth() {
+        try (NDManager m = manager.newSubManager()) {
+            return (int) codes(m.zeros(new Shape(batchShape(1)), dataType)).getShape().get(1);
+        }
+    }
+
+    private dev.bottleneck.latent.DiscreteLatent discrete() {
+        if (latent instanceof dev.bottleneck.latent.DiscreteLatent d) {
+            return d;
+        }
+        throw new InvalidInputException("a " + config.type() + " model has a continuous code: it has no integer codes");
+    }
+
+    /**
      * Decodes codes to reconstructions (no gradient).
      *
      * @param z codes {@code (N, K)}

@@ -1,0 +1,123 @@
+package dev.bottleneck.cli;
+
+import static dev.bottleneck.cli.Cli.assertNothingWritten;
+import static dev.bottleneck.cli.Cli.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bottleneck.data.NpyArray;
+import dev.bottleneck.data.NpyFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Discrete-code models on the command line (issue 10), tiny models on 8x8 images: each type
+ * trains, logs its code usage per epoch, reports it in eval and info; encode writes integer codes
+ * that decode reads back to the same reconstructions; bad codes and options are one-line errors
+ * with nothing written.
+ */
+class DiscreteCommandsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path shared;
+
+    static Path images;
+    static Path vq;
+    static Path categorical;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void trainTinyModels() {
+        images = shared.resolve("images8");
+        Cli.imageFolder(images, 30, 8, 3);
+        vq = shared.resolve("vq");
+        run("train", "--data", "folder:" + images, "--model", "vq", "--arch", "mlp", "--hidden", "16", "--latent", "8",
+                "--code-dim", "4", "--codebook-size", "16", "--epochs", "3", "--batch", "8", "--no-pictures", "--quiet", "--out", vq).ok();
+        categorical = shared.resolve("cat");
+        run("train", "--data", "folder:" + images, "--model", "categorical", "--arch", "mlp", "--hidden", "16", "--latent", "6",
+                "--categories", "3", "--temperature", "2", "--epochs", "3", "--batch", "8", "--no-pictures", "--quiet", "--out", categorical).ok();
+    }
+
+    @Test
+    void codeUsageIsLoggedPerEpochAndEvaluated() throws Exception {
+        for (Path dir : List.of(vq, categorical)) {
+            List<String> log = Cli.lines(dir.resolve("metrics.jsonl"));
+            assertThat(log).hasSize(3);
+            JsonNode last = JSON.readTree(log.get(2));
+            assertThat(last.at("/metrics/perplexity").asDouble()).as(dir + " perplexity").isGreaterThanOrEqualTo(1.0);
+            assertThat(last.at("/metrics/codes_used_fraction").asDouble()).isBetween(0.0, 1.0);
+            JsonNode eval = JSON.readTree(run("eval", dir, "--json", "--no-pca").ok().out());
+            assertThat(eval.get("test_perplexity").asDouble()).isGreaterThanOrEqualTo(1.0);
+        }
+        String info = run("info", vq).ok().out();
+        assertThat(info).contains("vq: VQ-VAE").contains("2 vector(s) of 4 from a codebook of 16");
+        assertThat(run("info", categorical).ok().out()).contains("2 group(s) of 3 categories");
+    }
+
+    @Test
+    void integerCodesRoundTripThroughEncodeAndDecode() throws Exception {
+        for (Path dir : List.of(vq, categorical)) {
+            Path codes = tmp.resolve(dir.getFileName() + ".npy");
+            run("encode", dir, "--data", "folder:" + images, "--out", codes).ok();
+            NpyArray a = NpyFiles.read(codes);
+            assertThat(a.shape()[1]).as("2 code vectors / 2 groups per image").isEqualTo(2);
+            assertThat(a.shape()[0]).isPositive();
+            for (float v : a.values()) {
+                assertThat(v).isEqualTo((float) Math.rint(v)).isGreaterThanOrEqualTo(0f);
+            }
+            // the integer codes decode to what the continuous codes decode to
+            Path floats = tmp.resolve(dir.getFileName() + "-z.npy");
+            run("encode", dir, "--data", "folder:" + images, "--float", "--out", floats).ok();
+            Path fromInts = tmp.resolve(dir.getFileName() + "-a.npy");
+            Path fromFloats = tmp.resolve(dir.getFileName() + "-b.npy");
+            run("decode", dir, "--codes", codes, "--out", fromInts).ok();
+            run("decode", dir, "--codes", floats, "--float", "--out", fromFloats).ok();
+            assertThat(NpyFiles.read(fromInts).values()).containsExactly(NpyFiles.read(fromFloats).values());
+        }
+    }
+
+    @Test
+    void badCodesAndOptionsAreOneLineErrorsWithNothingWritten() throws Exception {
+        Path codes = tmp.resolve("c.npy");
+        run("encode", vq, "--data", "folder:" + images, "--out", codes).ok();
+        NpyArray a = NpyFiles.read(codes);
+        float[] v = a.values().clone();
+        v[0] = 16; // codebook of 16: 0..15
+        Path bad = tmp.resolve("bad.npy");
+        NpyFiles.write(bad, v, a.shape());
+        Path out = tmp.resolve("out.png");
+        Cli.Result r = run("decode", vq, "--codes", bad, "--out", out);
+        assertThat(r.code()).isEqualTo(Main.INVALID_INPUT);
+        assertThat(r.err()).contains("code 16 is out of range for a codebook of 16").doesNotContain("\n\t");
+        v[0] = 1.5f;
+        NpyFiles.write(bad, v, a.shape());
+        assertThat(run("decode", vq, "--codes", bad, "--out", out).err()).contains("whole number");
+        // codes of another model: the categorical model has other widths and ranges
+        Path catCodes = tmp.resolve("cat.npy");
+        run("encode", categorical, "--data", "folder:" + images, "--out", catCodes).ok();
+        NpyFiles.write(bad, new float[] {1, 2, 3, 1, 2, 3}, new long[] {2, 3});
+        assertThat(run("decode", vq, "--codes", bad, "--out", out).err()).contains("rows have 3 values").contains("have 2");
+        assertNothingWritten(out, tmp);
+
+        Path dir = tmp.resolve("m");
+        Cli.Result zero = run("train", "--data", "folder:" + images, "--model", "vq", "--codebook-size", "0", "--out", dir);
+        assertThat(zero.code()).isEqualTo(Main.INVALID_INPUT);
+        assertThat(zero.err()).contains("--codebook-size must be at least 1");
+        Cli.Result cold = run("train", "--data", "folder:" + images, "--model", "categorical", "--latent", "10", "--temperature", "0",
+                "--out", dir);
+        assertThat(cold.code()).isEqualTo(Main.INVALID_INPUT);
+        assertThat(cold.err()).contains("temperature must be positive");
+        Cli.Result wrongType = run("train", "--data", "folder:" + images, "--model", "ae", "--codebook-size", "8", "--out", dir);
+        assertThat(wrongType.err()).contains("--codebook-size is for --model vq");
+        assertThat(Files.exists(dir)).isFalse();
+    }
+}
