@@ -43,6 +43,7 @@ import java.io.PrintWriter;
             InterpolateCommand.class,
             ManifoldCommand.class,
             LatentMapCommand.class,
+            CodebookCommand.class,
             DoctorCommand.class,
             CommandLine.HelpCommand.class,
         },

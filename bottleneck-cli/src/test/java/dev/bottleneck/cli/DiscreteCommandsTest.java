@@ -120,4 +120,23 @@ class DiscreteCommandsTest {
         assertThat(wrongType.err()).contains("--codebook-size is for --model vq");
         assertThat(Files.exists(dir)).isFalse();
     }
+
+    @Test
+    void codebookReportsUsageAndDrawsEntries() throws Exception {
+        Path dir = tmp.resolve("cb");
+        JsonNode o = JSON.readTree(run("codebook", vq, "--data", "folder:" + images, "--count", "8", "--json", "--out", dir).ok().out());
+        assertThat(o.get("entries").asInt()).isEqualTo(16);
+        assertThat(o.get("entries_used").asInt()).isBetween(1, 16);
+        assertThat(o.get("dead_entries").asInt()).isEqualTo(16 - o.get("entries_used").asInt());
+        assertThat(o.get("perplexity").asDouble()).isBetween(1.0, 16.0);
+        long total = 0;
+        for (JsonNode c : o.get("most_frequent_codes")) {
+            total += c.get("count").asLong();
+        }
+        assertThat(total).isPositive().isLessThanOrEqualTo(o.get("n").asLong());
+        assertThat(Cli.readPng(dir.resolve("usage.png")).getWidth()).isPositive();
+        assertThat(Cli.readPng(dir.resolve("entries.png")).getWidth()).isPositive();
+        Cli.Result plain = run("codebook", shared.resolve("nonexistent"), "--out", dir);
+        assertThat(plain.code()).isEqualTo(Main.INVALID_INPUT);
+    }
 }
