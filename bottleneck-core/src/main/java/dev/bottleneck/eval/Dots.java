@@ -30,12 +30,31 @@ final class Dots {
      * @param out at least {@code (to - from) * p} values
      */
     static void rows(float[] x, int from, int to, int d, float[] w, int p, float[] out) {
-        for (int i = from; i < to; i += 2) {
-            int i2 = Math.min(i + 1, to - 1); // an odd last row is paired with itself
-            int a = i * d;
-            int b = i2 * d;
-            int oa = (i - from) * p;
-            int ob = (i2 - from) * p;
+        int[] idx = new int[to - from];
+        for (int i = from; i < to; i++) {
+            idx[i - from] = i;
+        }
+        rowsAt(x, idx, idx.length, d, w, p, out);
+    }
+
+    /**
+     * {@code out[t * p + j] = x_{idx[t]} . w_j} for {@code t < count}: as {@link #rows} for a list of rows.
+     *
+     * @param x {@code (N, d)} row-major data
+     * @param idx row indices
+     * @param count how many of {@code idx} to use
+     * @param d values per row
+     * @param w {@code (p, d)} row-major weights
+     * @param p weight rows
+     * @param out at least {@code count * p} values
+     */
+    static void rowsAt(float[] x, int[] idx, int count, int d, float[] w, int p, float[] out) {
+        for (int t = 0; t < count; t += 2) {
+            int t2 = Math.min(t + 1, count - 1); // an odd last row is paired with itself
+            int a = idx[t] * d;
+            int b = idx[t2] * d;
+            int oa = t * p;
+            int ob = t2 * p;
             for (int j = 0; j < p; j += 2) {
                 int j2 = Math.min(j + 1, p - 1);
                 int u = j * d;

@@ -22,10 +22,13 @@ import java.util.stream.IntStream;
  *
  * <p><b>Speed</b>: rows are one flat row-major {@code float[]}; the nearest centroid minimizes {@code
  * ||c||^2 - 2 x.c} with float dot products computed two rows by two centroids at a time ({@link Dots}),
- * rows in chunks of 1,024 on the common fork-join pool; centroid means are summed in double,
- * the features split across threads. Each number is computed in a fixed order, so the result
- * depends on the seed only, not on the thread count. One Lloyd iteration on MNIST ({@code 60,000 x
- * 784}, {@code k = 10}) takes about 0.05 s on 2 cores.
+ * rows in chunks of 1,024 on the common fork-join pool; Hamerly's (2010) distance bounds skip the
+ * rows whose nearest centroid cannot have changed (most rows after the first iterations); the
+ * centroid sums are kept in double and updated by the rows that moved. Each number is computed in
+ * a fixed order, so the result depends on the seed only, not on the thread count. Measured on
+ * MNIST's training set ({@code 60,000 x 784} pixels in [0, 1], {@code k = 10}, 2 shared cores):
+ * about 3 s a restart (70 Lloyd iterations), 9-11 s with the default {@value #DEFAULT_RESTARTS}
+ * restarts, with the C1 or the C2 JIT alike.
  *
  * @param k number of clusters, {@code >= 1} and at most the number of rows fitted
  * @param restarts independent seedings and Lloyd runs ({@code n_init}), {@code >= 1}
@@ -139,7 +142,7 @@ public record KMeans(int k, int restarts, int maxIterations, double tolerance, l
                 throw new InvalidInputException("k-means was fitted on " + dims + " values per row, got " + d);
             }
             int[] labels = new int[rows];
-            assign(x, rows, d, centroids, k(), labels, null, null);
+            assign(x, rows, d, centroids, k(), labels, null);
             return labels;
         }
     }
@@ -177,10 +180,7 @@ public record KMeans(int k, int restarts, int maxIterations, double tolerance, l
             }
         }
         double tolAbs = tolerance * meanVariance(x, rows, d);
-        double[] rowNorms = new double[rows];
-        for (int i = 0; i < rows; i++) {
-            rowNorms[i] = squaredDistance(x, i * d, new float[d], 0, d);
-        }
+        double[] rowNorms = rowNorms(x, rows, d);
         SplittableRandom master = new SplittableRandom(seed);
         Result best = null;
         for (int r = 0; r < restarts; r++) {
@@ -191,6 +191,32 @@ public record KMeans(int k, int restarts, int maxIterations, double tolerance, l
             }
         }
         return best;
+    }
+
+    /**
+     * Lloyd's iterations from given centroids (for tests: the same start as a reference implementation).
+     *
+     * @param x {@code (N, D)} row-major values
+     * @param rows {@code N}
+     * @param initial {@code (k, D)} starting centroids
+     * @return the clustering
+     */
+    Result fitFrom(float[] x, int rows, float[] initial) {
+        int d = checkRows(x, rows, "k-means");
+        return lloyd(x, rows, d, initial.clone(), tolerance * meanVariance(x, rows, d), rowNorms(x, rows, d));
+    }
+
+    private static double[] rowNorms(float[] x, int n, int d) {
+        double[] norms = new double[n];
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int f = 0; f < d; f++) {
+                double v = x[i * d + f];
+                s += v * v;
+            }
+            norms[i] = s;
+        }
+        return norms;
     }
 
     /** k-means++ seeding: {@code k} rows, each next drawn with probability proportional to D^2. */
@@ -232,7 +258,7 @@ public record KMeans(int k, int restarts, int maxIterations, double tolerance, l
         IntStream.range(0, Dots.chunks(n)).parallel().forEach(ch -> {
             int to = Math.min(n, (ch + 1) * Dots.CHUNK);
             for (int i = ch * Dots.CHUNK; i < to; i++) {
-                double s = squaredDistance(x, i * d, c, off, d);
+                double s = fastSquaredDistance(x, i * d, c, off, d);
                 if (s < d2[i]) {
                     d2[i] = s;
                 }
@@ -240,28 +266,42 @@ public record KMeans(int k, int restarts, int maxIterations, double tolerance, l
         });
     }
 
+    /**
+     * Lloyd's iterations from the centroids {@code c}, with Hamerly's (2010) bounds to skip rows whose
+     * nearest centroid cannot have changed: {@code u[i]} bounds the distance to the assigned centroid
+     * from above, {@code l[i]} the distance to every other one from below. A row is looked at only
+     * when {@code u[i] > max(l[i], s[a])}, {@code s[a]} half the distance from its centroid to the
+     * nearest other one; then {@code u[i]} is recomputed, and only if the test still fails are all
+     * {@code k} distances computed. After the centroids move, {@code u[i]} grows by its centroid's
+     * move and {@code l[i]} shrinks by the largest move of another centroid. The assignments are
+     * those of plain Lloyd (up to float round-off in near-ties).
+     */
     private Result lloyd(float[] x, int n, int d, float[] c, double tolAbs, double[] rowNorms) {
         int[] labels = new int[n];
         int[] previous = new int[n];
-        double[] dist = new double[n];
+        double[] upper = new double[n];
+        double[] lower = new double[n];
         double[] sums = new double[k * d];
         int[] counts = new int[k];
         int it = 0;
         boolean converged = false;
+        boolean full = true; // every row gets all k distances (first iteration, after a relocation)
         while (it < maxIterations) {
-            assign(x, n, d, c, k, labels, dist, rowNorms);
+            hamerlyAssign(x, n, d, c, rowNorms, labels, upper, lower, full);
             it++;
             if (it > 1 && Arrays.equals(labels, previous)) {
                 converged = true; // a fixed point: the centroids would not move
                 break;
             }
-            relocateEmpty(labels, dist, counts);
+            full = relocateEmpty(x, n, d, c, labels, counts);
             updateSums(x, n, d, labels, it == 1 ? null : previous, sums);
             float[] next = centroids(sums, counts, d);
             double shift = 0;
-            for (int i = 0; i < c.length; i++) {
-                double e = next[i] - c[i];
-                shift += e * e;
+            double[] moved = new double[k];
+            for (int j = 0; j < k; j++) {
+                double m = squaredDistance(next, j * d, c, j * d, d);
+                shift += m;
+                moved[j] = Math.sqrt(m);
             }
             c = next;
             System.arraycopy(labels, 0, previous, 0, n);
@@ -269,9 +309,13 @@ public record KMeans(int k, int restarts, int maxIterations, double tolerance, l
                 converged = true;
                 break;
             }
+            if (!full) {
+                loosenBounds(labels, upper, lower, moved);
+            }
         }
         // the assignments of the returned centroids, with exact distances for the inertia
-        assign(x, n, d, c, k, labels, dist, null);
+        double[] dist = new double[n];
+        assign(x, n, d, c, k, labels, dist);
         double inertia = 0;
         for (double v : dist) {
             inertia += v;
@@ -279,22 +323,124 @@ public record KMeans(int k, int restarts, int maxIterations, double tolerance, l
         return new Result(labels, c, d, inertia, it, converged);
     }
 
-    /** Gives each empty cluster the row farthest from its centroid (rows taken once, ties: lower index). */
-    private void relocateEmpty(int[] labels, double[] dist, int[] counts) {
+    /** {@code u[i] += move[a_i]}; {@code l[i] -= } the largest move among the other centroids. */
+    private void loosenBounds(int[] labels, double[] upper, double[] lower, double[] moved) {
+        int top = 0;
+        for (int j = 1; j < k; j++) {
+            if (moved[j] > moved[top]) {
+                top = j;
+            }
+        }
+        double second = 0;
+        for (int j = 0; j < k; j++) {
+            if (j != top) {
+                second = Math.max(second, moved[j]);
+            }
+        }
+        double first = moved[top];
+        for (int i = 0; i < labels.length; i++) {
+            int a = labels[i];
+            upper[i] += moved[a];
+            lower[i] -= a == top ? second : first;
+        }
+    }
+
+    /**
+     * One assignment step with Hamerly's bounds (see {@link #lloyd}); {@code full} computes all
+     * {@code k} distances of every row. Rows that need all distances are gathered per chunk and go
+     * through {@link Dots#rowsAt}; {@code u} is then the distance to the nearest centroid (float,
+     * four partial sums), {@code l} the float estimate {@code sqrt(||x||^2 + ||c||^2 - 2 x.c)} of
+     * the second nearest.
+     */
+    private void hamerlyAssign(float[] x, int n, int d, float[] c, double[] rowNorms, int[] labels, double[] upper,
+                               double[] lower, boolean full) {
+        float[] norms = norms(c, k, d);
+        double[] half = new double[k]; // half the distance to the nearest other centroid
+        Arrays.fill(half, Double.POSITIVE_INFINITY);
+        for (int j = 0; j < k; j++) {
+            for (int m = j + 1; m < k; m++) {
+                double h = 0.5 * Math.sqrt(squaredDistance(c, j * d, c, m * d, d));
+                half[j] = Math.min(half[j], h);
+                half[m] = Math.min(half[m], h);
+            }
+        }
+        IntStream.range(0, Dots.chunks(n)).parallel().forEach(ch -> {
+            int from = ch * Dots.CHUNK;
+            int to = Math.min(n, from + Dots.CHUNK);
+            int[] list = new int[to - from];
+            int count = 0;
+            for (int i = from; i < to; i++) {
+                if (!full) {
+                    int a = labels[i];
+                    double bound = Math.max(half[a], lower[i]);
+                    if (upper[i] <= bound) {
+                        continue;
+                    }
+                    upper[i] = Math.sqrt(fastSquaredDistance(x, i * d, c, a * d, d));
+                    if (upper[i] <= bound) {
+                        continue;
+                    }
+                }
+                list[count++] = i;
+            }
+            if (count == 0) {
+                return;
+            }
+            float[] dots = new float[count * k];
+            Dots.rowsAt(x, list, count, d, c, k, dots);
+            for (int t = 0; t < count; t++) {
+                int i = list[t];
+                int o = t * k;
+                float best = Float.POSITIVE_INFINITY;
+                float next = Float.POSITIVE_INFINITY;
+                int label = 0;
+                for (int j = 0; j < k; j++) {
+                    float v = norms[j] - 2 * dots[o + j];
+                    if (v < best) {
+                        next = best;
+                        best = v;
+                        label = j;
+                    } else if (v < next) {
+                        next = v;
+                    }
+                }
+                labels[i] = label;
+                upper[i] = Math.sqrt(fastSquaredDistance(x, i * d, c, label * d, d));
+                lower[i] = next == Float.POSITIVE_INFINITY ? Double.POSITIVE_INFINITY
+                        : Math.sqrt(Math.max(0, rowNorms[i] + next));
+            }
+        });
+    }
+
+    /**
+     * Counts the rows of every cluster and gives each empty cluster the row farthest from its
+     * centroid (rows taken once, ties: lower index), as scikit-learn relocates empty clusters.
+     *
+     * @return whether a row was moved (the bounds are then recomputed)
+     */
+    private boolean relocateEmpty(float[] x, int n, int d, float[] c, int[] labels, int[] counts) {
         Arrays.fill(counts, 0);
         for (int l : labels) {
             counts[l]++;
         }
-        boolean[] taken = null;
+        boolean any = false;
+        for (int j = 0; j < k && !any; j++) {
+            any = counts[j] == 0;
+        }
+        if (!any) {
+            return false;
+        }
+        double[] dist = new double[n];
+        for (int i = 0; i < n; i++) {
+            dist[i] = squaredDistance(x, i * d, c, labels[i] * d, d);
+        }
+        boolean[] taken = new boolean[n];
         for (int j = 0; j < k; j++) {
             if (counts[j] > 0) {
                 continue;
             }
-            if (taken == null) {
-                taken = new boolean[labels.length];
-            }
             int far = -1;
-            for (int i = 0; i < labels.length; i++) {
+            for (int i = 0; i < n; i++) {
                 if (!taken[i] && counts[labels[i]] > 1 && (far < 0 || dist[i] > dist[far])) {
                     far = i;
                 }
@@ -306,8 +452,8 @@ public record KMeans(int k, int restarts, int maxIterations, double tolerance, l
             counts[labels[far]]--;
             labels[far] = j;
             counts[j] = 1;
-            dist[far] = 0;
         }
+        return true;
     }
 
     /**
@@ -384,25 +530,14 @@ public record KMeans(int k, int restarts, int maxIterations, double tolerance, l
     }
 
     /**
-     * Nearest centroid of every row, {@code labels[i]}, and its squared distance {@code dist[i]}: exact
-     * (summed in double) without {@code rowNorms}, else {@code max(0, ||x||^2 + ||c||^2 - 2 x.c)} from
-     * the float dot products (good to about {@code 1e-7 ||x||^2}, enough to pick the rows to move
-     * into an empty cluster). The search minimizes {@code ||c||^2 - 2 x.c} with the dot products of
-     * {@link Dots}; ties go to the lower centroid index.
+     * Nearest centroid of every row, {@code labels[i]}, and its exact squared distance {@code
+     * dist[i]} (summed in double). The search minimizes {@code ||c||^2 - 2 x.c} with the float dot
+     * products of {@link Dots}; ties go to the lower centroid index.
      *
      * @param dist where the distances go, or null for none
-     * @param rowNorms {@code ||x_i||^2}, or null for exact distances
      */
-    static void assign(float[] x, int n, int d, float[] c, int k, int[] labels, double[] dist, double[] rowNorms) {
-        float[] norms = new float[k];
-        for (int j = 0; j < k; j++) {
-            float s = 0;
-            for (int f = 0; f < d; f++) {
-                float v = c[j * d + f];
-                s += v * v;
-            }
-            norms[j] = s;
-        }
+    static void assign(float[] x, int n, int d, float[] c, int k, int[] labels, double[] dist) {
+        float[] norms = norms(c, k, d);
         Dots.forEachChunk(x, n, d, c, k, (from, to, dots) -> {
             for (int i = from; i < to; i++) {
                 int o = (i - from) * k;
@@ -417,11 +552,50 @@ public record KMeans(int k, int restarts, int maxIterations, double tolerance, l
                 }
                 labels[i] = label;
                 if (dist != null) {
-                    dist[i] = rowNorms != null ? Math.max(0, rowNorms[i] + best)
-                            : squaredDistance(x, i * d, c, label * d, d);
+                    dist[i] = squaredDistance(x, i * d, c, label * d, d);
                 }
             }
         });
+    }
+
+    private static float[] norms(float[] c, int k, int d) {
+        float[] norms = new float[k];
+        for (int j = 0; j < k; j++) {
+            float s = 0;
+            for (int f = 0; f < d; f++) {
+                float v = c[j * d + f];
+                s += v * v;
+            }
+            norms[j] = s;
+        }
+        return norms;
+    }
+
+    /**
+     * {@code ||x - c||^2} in float with four partial sums (for instruction-level parallelism): the
+     * bounds and the seeding, where a relative error near {@code 1e-7} is harmless.
+     */
+    private static float fastSquaredDistance(float[] x, int xo, float[] c, int co, int d) {
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        int f = 0;
+        for (; f + 4 <= d; f += 4) {
+            float e0 = x[xo + f] - c[co + f];
+            float e1 = x[xo + f + 1] - c[co + f + 1];
+            float e2 = x[xo + f + 2] - c[co + f + 2];
+            float e3 = x[xo + f + 3] - c[co + f + 3];
+            s0 += e0 * e0;
+            s1 += e1 * e1;
+            s2 += e2 * e2;
+            s3 += e3 * e3;
+        }
+        for (; f < d; f++) {
+            float e = x[xo + f] - c[co + f];
+            s0 += e * e;
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     private static double squaredDistance(float[] x, int xo, float[] c, int co, int d) {

@@ -103,6 +103,23 @@ class HashingBaselinesTest {
         }
     }
 
+    @Test
+    void codesAndScoresDoNotDependOnTheThreadCount() throws Exception {
+        int n = 5000; // several chunks of rows
+        int[] labels = new int[n];
+        float[] x = classes(n, 30, 13, labels);
+        java.util.concurrent.Callable<Object[]> run = () -> {
+            PcaItq itq = PcaItq.fit(x, n, 16, 3);
+            BinaryCodes lsh = RandomHyperplaneLsh.fit(x, n, 16, 3).encode(x, n);
+            BinaryCodes codes = itq.encode(x, n);
+            HammingRetrieval.Result r = HammingRetrieval.evaluate(codes, labels, codes, labels, 10);
+            return new Object[] {codes, lsh, itq.quantizationLoss(), r.meanAveragePrecision(), r.averagePrecision()};
+        };
+        Object[] one = KMeansTest.inPool(1, run);
+        Object[] three = KMeansTest.inPool(3, run);
+        assertThat(java.util.Arrays.deepEquals(three, one)).as("codes, LSH codes, ITQ loss, mAP, APs").isTrue();
+    }
+
     /** Charikar's property: two rows at angle theta differ in a bit with probability theta / pi. */
     @Test
     void lshBitsDifferInProportionToTheAngle() {

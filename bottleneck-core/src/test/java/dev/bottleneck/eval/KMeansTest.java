@@ -74,6 +74,29 @@ class KMeansTest {
         assertThat(km.withRestarts(6).fit(x, n).inertia()).isLessThanOrEqualTo(a.inertia());
     }
 
+    @Test
+    void resultDoesNotDependOnTheThreadCount() throws Exception {
+        int n = 5000; // several chunks of rows
+        int[] labels = new int[n];
+        float[] x = blobs(n, 9, 12, 8, labels);
+        KMeans km = KMeans.of(6, 5).withRestarts(2);
+        KMeans.Result one = inPool(1, () -> km.fit(x, n));
+        KMeans.Result three = inPool(3, () -> km.fit(x, n));
+        assertThat(three.assignments()).isEqualTo(one.assignments());
+        assertThat(three.centroids()).isEqualTo(one.centroids());
+        assertThat(three.inertia()).isEqualTo(one.inertia());
+    }
+
+    /** Runs a task in a fork-join pool of the given parallelism, where its parallel streams run. */
+    static <T> T inPool(int threads, java.util.concurrent.Callable<T> task) throws Exception {
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
+        try {
+            return pool.submit(task).get();
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     /**
      * The same 300 points (three noisy rings in 2-D, a deterministic formula) that scikit-learn
      * 1.2.1 clusters with {@code KMeans(k, n_init=20, tol=1e-10, algorithm="lloyd")} on their
@@ -92,6 +115,66 @@ class KMeansTest {
         KMeans km = new KMeans(3, 10, 300, 1e-10, 0);
         assertThat(km.fit(x, n).inertia()).isCloseTo(276.7464885749102, within(1e-3));
         assertThat(new KMeans(5, 10, 300, 1e-10, 0).fit(x, n).inertia()).isCloseTo(200.5239575547576, within(1e-3));
+    }
+
+    /** Hamerly's bounds only skip work: the same start gives plain Lloyd's result, step for step. */
+    @Test
+    void boundsGiveTheAssignmentsOfPlainLloyd() {
+        int n = 1500;
+        int d = 6;
+        int k = 9;
+        Random rnd = new Random(21);
+        float[] x = new float[n * d];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextFloat(); // no cluster structure: many rows move, for many iterations
+        }
+        float[] init = new float[k * d];
+        System.arraycopy(x, 0, init, 0, k * d);
+        KMeans.Result fast = new KMeans(k, 1, 200, 0, 0).fitFrom(x, n, init);
+
+        double[] c = new double[k * d];
+        for (int e = 0; e < c.length; e++) {
+            c[e] = init[e];
+        }
+        int[] labels = new int[n];
+        int iterations = 0;
+        for (boolean changed = true; changed; iterations++) {
+            changed = false;
+            for (int i = 0; i < n; i++) {
+                int best = 0;
+                double bestD = Double.POSITIVE_INFINITY;
+                for (int j = 0; j < k; j++) {
+                    double s = 0;
+                    for (int f = 0; f < d; f++) {
+                        double e = x[i * d + f] - c[j * d + f];
+                        s += e * e;
+                    }
+                    if (s < bestD) {
+                        bestD = s;
+                        best = j;
+                    }
+                }
+                changed |= iterations == 0 || labels[i] != best;
+                labels[i] = best;
+            }
+            double[] sum = new double[k * d];
+            int[] count = new int[k];
+            for (int i = 0; i < n; i++) {
+                count[labels[i]]++;
+                for (int f = 0; f < d; f++) {
+                    sum[labels[i] * d + f] += x[i * d + f];
+                }
+            }
+            for (int e = 0; e < c.length; e++) {
+                c[e] = sum[e] / count[e / d];
+            }
+        }
+        assertThat(iterations).as("the reference needs many iterations").isGreaterThan(15);
+        assertThat(fast.iterations()).isEqualTo(iterations);
+        assertThat(fast.assignments()).isEqualTo(labels);
+        for (int e = 0; e < c.length; e++) {
+            assertThat((double) fast.centroids()[e]).isCloseTo(c[e], within(1e-5));
+        }
     }
 
     @Test
