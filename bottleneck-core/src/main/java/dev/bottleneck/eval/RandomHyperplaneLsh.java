@@ -45,6 +45,31 @@ public final class RandomHyperplaneLsh {
     }
 
     /**
+     * As {@link #fit(float[], int, int, long)} for rows given as a Java matrix (copied to a flat array).
+     *
+     * @param train {@code (N, D)} training rows, all of length {@code D >= 1}
+     * @param bits code length
+     * @param seed seeds the fit
+     * @return the fitted hash
+     * @throws InvalidInputException if there are no rows, rows differ in length, a value is not
+     *     finite or {@code bits} is out of range
+     */
+    public static RandomHyperplaneLsh fit(float[][] train, int bits, long seed) {
+        return fit(KMeans.flatten(train, "random-hyperplane LSH"), train.length, bits, seed);
+    }
+
+    /**
+     * Hashes rows given as a Java matrix.
+     *
+     * @param x {@code (M, D)} rows in the units of the fit
+     * @return {@code M} codes of {@link #bits()} bits
+     * @throws InvalidInputException if there are no rows or a row does not have {@code D} values
+     */
+    public BinaryCodes encode(float[][] x) {
+        return encode(KMeans.flatten(x, "random-hyperplane LSH"), x.length);
+    }
+
+    /**
      * Hashes rows.
      *
      * @param x {@code (M, D)} row-major rows in the units of the fit

@@ -92,6 +92,13 @@ class HashingBaselinesTest {
                 assertThat(PcaItq.fit(x, 500, bits, 10, 8).encode(x, 500)).isNotEqualTo(itq.encode(x, 500));
             }
         }
+        // rows as a Java matrix give the same codes
+        float[][] rows = new float[500][80];
+        for (int i = 0; i < 500; i++) {
+            System.arraycopy(x, i * 80, rows[i], 0, 80);
+        }
+        assertThat(RandomHyperplaneLsh.fit(rows, 16, 7).encode(rows)).isEqualTo(RandomHyperplaneLsh.fit(x, 500, 16, 7).encode(x, 500));
+        assertThat(PcaItq.fit(rows, 16, 7).encode(rows)).isEqualTo(PcaItq.fit(x, 500, 16, 7).encode(x, 500));
         // centred bits are balanced: each LSH and ITQ bit is 1 for roughly half the rows
         BinaryCodes itq = PcaItq.fit(x, 500, 8, 1).encode(x, 500);
         for (int b = 0; b < 8; b++) {
