@@ -28,7 +28,7 @@ import java.util.stream.IntStream;
  *
  * <p>Queries are spread over the common fork-join pool in fixed chunks; the mean is summed in query
  * order, so the result does not depend on the thread count. 10,000 queries against 60,000 codes of
- * 32 bits take about a second on 2 cores.
+ * 16, 32 or 64 bits took 1.6-1.7 s on 2 shared cores (NumPy with a stable sort: 5 s).
  */
 public final class HammingRetrieval {
 
