@@ -44,6 +44,8 @@ import java.io.PrintWriter;
             ManifoldCommand.class,
             LatentMapCommand.class,
             CodebookCommand.class,
+            ClusterCommand.class,
+            RetrieveCommand.class,
             DoctorCommand.class,
             CommandLine.HelpCommand.class,
         },

@@ -139,4 +139,35 @@ class DiscreteCommandsTest {
         Cli.Result plain = run("codebook", shared.resolve("nonexistent"), "--out", dir);
         assertThat(plain.code()).isEqualTo(Main.INVALID_INPUT);
     }
+
+    @Test
+    void clusterScoresTheOneHotCodeBesideKMeans() throws Exception {
+        Path dir = tmp.resolve("clu");
+        JsonNode o = JSON.readTree(run("cluster", categorical, "--data", "folder:" + images, "--baseline", vq, "--json", "--out", dir)
+                .ok().out());
+        assertThat(o.get("methods")).hasSize(3);
+        for (JsonNode m : o.get("methods")) {
+            assertThat(m.get("accuracy").asDouble()).as(m.toString()).isBetween(1.0 / 3, 1.0); // 3 classes: the best map is never below chance
+            assertThat(m.get("nmi").asDouble()).isBetween(0.0, 1.0);
+        }
+        assertThat(Cli.readPng(dir.resolve("confusion.png")).getWidth()).isPositive();
+        assertThat(Cli.readPng(dir.resolve("clusters.png")).getWidth()).isPositive();
+        Cli.Result wrong = run("cluster", vq, "--data", "folder:" + images, "--out", tmp.resolve("x"));
+        assertThat(wrong.code()).isEqualTo(Main.INVALID_INPUT);
+        assertThat(wrong.err()).contains("cluster needs --model categorical");
+    }
+
+    @Test
+    void retrieveRanksBinaryCodesBesideItqAndLsh() throws Exception {
+        Path bits = shared.resolve("bits");
+        run("train", "--data", "folder:" + images, "--model", "binary", "--arch", "mlp", "--hidden", "16", "--latent", "8",
+                "--epochs", "3", "--batch", "8", "--no-pictures", "--quiet", "--out", bits).ok();
+        JsonNode o = JSON.readTree(run("retrieve", bits, "--data", "folder:" + images, "--top", "5", "--json").ok().out());
+        assertThat(o.get("methods")).hasSize(3);
+        for (JsonNode m : o.get("methods")) {
+            assertThat(m.get("bits").asInt()).isEqualTo(8);
+            assertThat(m.get("map").asDouble()).isBetween(0.0, 1.0);
+        }
+        assertThat(run("retrieve", vq, "--data", "folder:" + images).err()).contains("retrieve needs --model binary");
+    }
 }
