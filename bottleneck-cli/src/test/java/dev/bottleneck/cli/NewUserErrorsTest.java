@@ -190,7 +190,7 @@ class NewUserErrorsTest {
         String line = run("train", "--data", "csv:" + tableCsv, "--epoch", "3", "--out", tmp.resolve("run"))
                 .fails(INVALID, "--epoch", "did you mean --epochs", "bottleneck train --help");
         assertThat(line).doesNotContain("\n");
-        run("trian", "--data", "mnist").fails(INVALID, "'trian'", "did you mean train", "bottleneck --help");
+        run("trian", "--data", "mnist").fails(INVALID, "'trian'", "did you mean", " train ", "bottleneck --help");
         run("encode", anomalyModel).fails(INVALID, "missing required option", "--out", "bottleneck encode --help");
         run("train", "--data", "csv:" + tableCsv, "--latent", "many", "--out", tmp.resolve("run"))
                 .fails(INVALID, "--latent", "'many' is not an int", "bottleneck train --help");
