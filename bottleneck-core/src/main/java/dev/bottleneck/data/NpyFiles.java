@@ -178,18 +178,7 @@ public final class NpyFiles {
             throw new IllegalArgumentException(".npy: shape " + DataFiles.shapeText(shape) + " holds " + count
                     + " values but " + values.length + " were given");
         }
-        byte[] header = header(shape);
-        AtomicFiles.write(file, out -> {
-            out.write(header);
-            ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-            for (int i = 0; i < values.length; ) {
-                buf.clear();
-                int k = Math.min(CHUNK / 4, values.length - i);
-                buf.asFloatBuffer().put(values, i, k);
-                out.write(buf.array(), 0, k * 4);
-                i += k;
-            }
-        });
+        writeChunks(file, header(shape), values.length, (buf, i, k) -> buf.asFloatBuffer().put(values, i, k));
     }
 
     /**
@@ -211,14 +200,23 @@ public final class NpyFiles {
             throw new IllegalArgumentException(".npy: shape " + DataFiles.shapeText(shape) + " holds " + count
                     + " values but " + values.length + " were given");
         }
-        byte[] header = header(shape, "<i4");
+        writeChunks(file, header(shape, "<i4"), values.length, (buf, i, k) -> buf.asIntBuffer().put(values, i, k));
+    }
+
+    /** Copies {@code k} 4-byte values from index {@code i} into a little-endian buffer. */
+    private interface Chunk {
+        void put(ByteBuffer buf, int i, int k);
+    }
+
+    /** Writes a header and then {@code count} 4-byte values in chunks, atomically. */
+    private static void writeChunks(Path file, byte[] header, int count, Chunk chunk) {
         AtomicFiles.write(file, out -> {
             out.write(header);
             ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-            for (int i = 0; i < values.length; ) {
+            for (int i = 0; i < count; ) {
                 buf.clear();
-                int k = Math.min(CHUNK / 4, values.length - i);
-                buf.asIntBuffer().put(values, i, k);
+                int k = Math.min(CHUNK / 4, count - i);
+                chunk.put(buf, i, k);
                 out.write(buf.array(), 0, k * 4);
                 i += k;
             }

@@ -108,6 +108,28 @@ public interface ModelType {
     }
 
     /**
+     * The options of a config for this type, or the type's defaults when it has none: the first
+     * step of {@link #validate} for types with options.
+     *
+     * @param config the config
+     * @param kind the options record class of this type
+     * @param defaults the defaults
+     * @param <T> that class
+     * @return the options
+     * @throws InvalidInputException if the config holds the options of another type
+     */
+    default <T extends TypeOptions> T optionsOrDefault(ModelConfig config, Class<T> kind, T defaults) {
+        if (config.options() == null) {
+            return defaults;
+        }
+        T o = config.options(kind);
+        if (o == null) {
+            throw new InvalidInputException("--model " + name() + " cannot take the options " + config.options().describe(config));
+        }
+        return o;
+    }
+
+    /**
      * Refuses a training corruption the type cannot take (a plain autoencoder trained on corrupted
      * inputs is a denoising one).
      *

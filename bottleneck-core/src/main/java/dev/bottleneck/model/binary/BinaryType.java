@@ -73,13 +73,11 @@ public final class BinaryType implements ModelType {
 
     @Override
     public TypeOptions validate(ModelConfig c) {
-        if (c.options() != null && c.options(Options.class) == null) {
-            throw new InvalidInputException("--model binary cannot take the options " + c.options().describe(c));
-        }
+        Options o = optionsOrDefault(c, Options.class, new Options("stochastic"));
         if (!c.latentActivation().equals("none")) {
             throw new InvalidInputException("--model binary makes its own code (sigmoid, then bits); --latent-activation must be none");
         }
-        return c.options() == null ? new Options("stochastic") : c.options();
+        return o;
     }
 
     @Override

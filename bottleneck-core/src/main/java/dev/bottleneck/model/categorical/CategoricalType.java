@@ -122,10 +122,7 @@ public final class CategoricalType implements ModelType {
 
     @Override
     public TypeOptions validate(ModelConfig c) {
-        Options o = c.options() == null ? DEFAULT : c.options(Options.class);
-        if (o == null) {
-            throw new InvalidInputException("--model categorical cannot take the options " + c.options().describe(c));
-        }
+        Options o = optionsOrDefault(c, Options.class, DEFAULT);
         int cat = c.latent() - o.style();
         if (cat < o.categories() || cat % o.categories() != 0) {
             throw new InvalidInputException("--latent " + c.latent() + " must be groups x --categories " + o.categories()

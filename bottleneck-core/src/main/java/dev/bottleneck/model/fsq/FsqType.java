@@ -100,10 +100,7 @@ public final class FsqType implements ModelType {
 
     @Override
     public TypeOptions validate(ModelConfig c) {
-        Options o = c.options() == null ? DEFAULT : c.options(Options.class);
-        if (o == null) {
-            throw new InvalidInputException("--model fsq cannot take the options " + c.options().describe(c));
-        }
+        Options o = optionsOrDefault(c, Options.class, DEFAULT);
         if (c.latent() % o.levels().length != 0) {
             throw new InvalidInputException("--latent " + c.latent() + " must be a multiple of the " + o.levels().length
                     + " FSQ dimensions of --levels " + Arrays.toString(o.levels()));

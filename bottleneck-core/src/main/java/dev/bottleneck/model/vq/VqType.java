@@ -122,10 +122,7 @@ public final class VqType implements ModelType {
 
     @Override
     public TypeOptions validate(ModelConfig c) {
-        Options o = c.options() == null ? DEFAULT : c.options(Options.class);
-        if (o == null) {
-            throw new InvalidInputException("--model vq cannot take the options " + c.options().describe(c));
-        }
+        Options o = optionsOrDefault(c, Options.class, DEFAULT);
         if (c.latent() % o.dim() != 0) {
             throw new InvalidInputException("--latent " + c.latent() + " must be a multiple of --code-dim " + o.dim()
                     + " (the code is latent / code-dim vectors of the codebook)");
