@@ -135,4 +135,22 @@ class ModelTypesTest {
         String plain = old.replace("\"type\":\"vae\"", "\"type\":\"ae\"").replaceAll(",\"vae\":\\{[^}]*}", "");
         assertThat(Json.MAPPER.readValue(plain, ModelConfig.class).options()).isNull();
     }
+
+    @Test
+    void fsqKeepsItsValuesInRangeWithAPenaltyTermByDefault() {
+        ModelConfig c = ModelConfig.builder().type("fsq").arch("mlp").inputShape(6).hidden(4).latent(4).build();
+        try (Autoencoder ae = Autoencoder.create(c, 1); NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomUniform(0f, 1f, new Shape(8, 6));
+            ForwardOutput out = ae.forward(x, true);
+            assertThat(out.terms()).containsKey("range_penalty");
+            assertThat(out.terms().get("range_penalty").getFloat()).isPositive();
+        }
+        ModelConfig plain = ModelConfig.builder().type("fsq").options(new dev.bottleneck.model.fsq.FsqType.Options(new int[] {8, 5, 5, 5}, 0))
+                .arch("mlp").inputShape(6).hidden(4).latent(4).build();
+        try (Autoencoder ae = Autoencoder.create(plain, 1); NDManager m = NDManager.newBaseManager()) {
+            assertThat(ae.forward(m.randomUniform(0f, 1f, new Shape(8, 6)), true).terms()).doesNotContainKey("range_penalty");
+        }
+        assertThatThrownBy(() -> new dev.bottleneck.model.fsq.FsqType.Options(new int[] {8}, -1))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("--fsq-range-penalty");
+    }
 }

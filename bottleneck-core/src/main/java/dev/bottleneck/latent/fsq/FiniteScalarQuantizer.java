@@ -50,11 +50,32 @@ public final class FiniteScalarQuantizer implements DiscreteLatent {
     private final double[] halfWidth;
     private final double[] basis;
     private final CodeUsage usage;
+    private final double rangePenalty;
 
     /**
      * @param config the levels
      */
     public FiniteScalarQuantizer(FsqConfig config) {
+        this(config, 0);
+    }
+
+    /**
+     * A quantizer with a penalty {@code lambda * mean(h^2)} on the encoder's values {@code h}
+     * before the bound, the loss term {@code range_penalty}. Not in the paper: measured here, an
+     * MLP encoder trained with Adam drifts within 40 steps to values of 8-18, where the tanh bound
+     * is flat, its straight-through gradient vanishes and every image gets the same code (test MSE
+     * 0.066, the mean image); with {@code lambda = 0.01} the values stay within about 2 and the loss
+     * keeps falling (0.032 after 400 steps; issue 10, docs/benchmarks.md).
+     *
+     * @param config the levels
+     * @param rangePenalty {@code lambda >= 0}; 0 for none
+     * @throws dev.bottleneck.InvalidInputException if {@code lambda} is negative or not finite
+     */
+    public FiniteScalarQuantizer(FsqConfig config, double rangePenalty) {
+        if (!(rangePenalty >= 0) || Double.isInfinite(rangePenalty)) {
+            throw new dev.bottleneck.InvalidInputException("--fsq-range-penalty must be a finite number >= 0, got " + rangePenalty);
+        }
+        this.rangePenalty = rangePenalty;
         this.config = config;
         this.levels = config.levels();
         int d = levels.length;
@@ -164,7 +185,9 @@ public final class FiniteScalarQuantizer implements DiscreteLatent {
         if (training) {
             usage.add(idx);
         }
-        return new LatentOutput(layout.fromVectors(zhat), Map.of(), batchMetrics(encoderOutput.getManager(), codes));
+        Map<String, NDArray> terms = rangePenalty == 0 ? Map.of()
+                : Map.of("range_penalty", dev.bottleneck.nn.Scalars.mul(encoderOutput.square().mean(), rangePenalty));
+        return new LatentOutput(layout.fromVectors(zhat), terms, batchMetrics(encoderOutput.getManager(), codes));
     }
 
     /**

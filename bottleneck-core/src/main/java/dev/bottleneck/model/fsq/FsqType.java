@@ -28,31 +28,36 @@ public final class FsqType implements ModelType {
      * The options of finite scalar quantization.
      *
      * @param levels the level counts L_i, e.g. {@code [8, 5, 5, 5]} (1,000 codes)
+     * @param rangePenalty weight of {@code mean(h^2)} on the values before the bound (see {@link
+     *     FiniteScalarQuantizer#FiniteScalarQuantizer(FsqConfig, double)}); 0 for the paper's plain FSQ
      */
-    public record Options(@JsonProperty("levels") int[] levels) implements TypeOptions {
+    public record Options(@JsonProperty("levels") int[] levels, @JsonProperty("range_penalty") double rangePenalty) implements TypeOptions {
         /** Validates. */
         public Options {
             levels = FsqConfig.of(levels == null ? new int[0] : levels).levels();
+            if (!(rangePenalty >= 0) || Double.isInfinite(rangePenalty)) {
+                throw new InvalidInputException("--fsq-range-penalty must be a finite number >= 0, got " + rangePenalty);
+            }
         }
 
         @Override
         public String describe(ModelConfig c) {
             return (c.latent() / levels.length) + " vector(s) with levels " + Arrays.toString(levels) + " ("
-                    + FsqConfig.of(levels).codebookSize() + " codes each)";
+                    + FsqConfig.of(levels).codebookSize() + " codes each)" + (rangePenalty > 0 ? ", range penalty " + rangePenalty : "");
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Options p && Arrays.equals(levels, p.levels);
+            return o instanceof Options p && Arrays.equals(levels, p.levels) && rangePenalty == p.rangePenalty;
         }
 
         @Override
         public int hashCode() {
-            return Arrays.hashCode(levels);
+            return Arrays.hashCode(levels) * 31 + Double.hashCode(rangePenalty);
         }
     }
 
-    private static final Options DEFAULT = new Options(new int[] {8, 5, 5, 5});
+    private static final Options DEFAULT = new Options(new int[] {8, 5, 5, 5}, 0.01);
 
     @Override
     public String name() {
@@ -72,25 +77,29 @@ public final class FsqType implements ModelType {
     @Override
     public List<CliOption> cliOptions() {
         return List.of(new CliOption("--levels", "L,L,...",
-                "fsq: levels per dimension, e.g. 8,5,5,5 (1,000 codes, the default), 8,8,8 (512), 7,5,5,5,5 (4,375)."));
+                "fsq: levels per dimension, e.g. 8,5,5,5 (1,000 codes, the default), 8,8,8 (512), 7,5,5,5,5 (4,375)."),
+                new CliOption("--fsq-range-penalty", "L", "fsq: weight of mean(h^2) on the values before the bound, which keeps "
+                        + "them out of tanh's flat tails (default 0.01; 0: the paper's plain FSQ, which collapses with MLP encoders here)."));
     }
 
     @Override
     public TypeOptions options(Map<String, String> g, String loss) {
+        double penalty = g.containsKey("--fsq-range-penalty")
+                ? DiscreteCodes.number("--fsq-range-penalty", g.get("--fsq-range-penalty")) : DEFAULT.rangePenalty();
         if (!g.containsKey("--levels")) {
-            return DEFAULT;
+            return new Options(DEFAULT.levels(), penalty);
         }
         String[] parts = g.get("--levels").split(",");
         int[] l = new int[parts.length];
         for (int i = 0; i < parts.length; i++) {
             l[i] = DiscreteCodes.integer("--levels", parts[i]);
         }
-        return new Options(l);
+        return new Options(l, penalty);
     }
 
     @Override
     public TypeOptions exampleOptions(int latent) {
-        return new Options(latent % 3 == 0 ? new int[] {8, 5, 5} : new int[] {5});
+        return new Options(latent % 3 == 0 ? new int[] {8, 5, 5} : new int[] {5}, 0.01);
     }
 
     @Override
@@ -113,7 +122,8 @@ public final class FsqType implements ModelType {
 
     @Override
     public LatentLayer latent(ModelConfig c) {
-        return new FiniteScalarQuantizer(FsqConfig.of(c.options(Options.class).levels()));
+        Options o = c.options(Options.class);
+        return new FiniteScalarQuantizer(FsqConfig.of(o.levels()), o.rangePenalty());
     }
 
     @Override
