@@ -6,8 +6,8 @@
 # samples/s over epochs 2..N (epoch 1 includes warm-up for both). The ratio is Bottleneck/peer,
 # computed per round; its median is the headline.
 #
-# Usage: bench/speed.sh [MODEL ...]     models: mlp dae conv-up vae (default: mlp conv-up)
-# Env:   ROUNDS (3), PEERS (../shared/peers), EPOCHS_MLP (6), EPOCHS_CONV (3), EPOCHS_VAE (5)
+# Usage: bench/speed.sh [MODEL ...]     models: mlp dae conv-up vae vqvae (default: mlp conv-up)
+# Env:   ROUNDS (3), PEERS (../shared/peers), EPOCHS_MLP (6), EPOCHS_CONV (3), EPOCHS_VAE (5), EPOCHS_VQ (5)
 # Needs: the peer's Python (apt-get install python3-torch python3-sklearn python3-numpy).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +16,7 @@ PEERS=${PEERS:-../shared/peers}
 EPOCHS_MLP=${EPOCHS_MLP:-6}
 EPOCHS_CONV=${EPOCHS_CONV:-3}
 EPOCHS_VAE=${EPOCHS_VAE:-5}
+EPOCHS_VQ=${EPOCHS_VQ:-5}
 models=("$@")
 [[ ${#models[@]} -gt 0 ]] || models=(mlp conv-up)
 
@@ -35,6 +36,8 @@ ours_args() {
     # the peer's vae (pytorch/examples): 784-400-(20,20) | 20-400-784, ReLU, Bernoulli decoder on grey levels,
     # loss = BCE summed over pixels + KL (our objective is the same per image, averaged over the batch), batch 128
     vae) echo "--model vae --arch mlp --hidden 400 --latent 20 --activation relu --loss bce --binarize none --batch 128 --epochs $EPOCHS_VAE" ;;
+    # the peer's vqvae: MLP 784-256-64, 4 vectors x 16 dims quantized to one codebook of 64, beta 0.25, MSE, batch 256
+    vqvae) echo "--model vq --arch mlp --hidden 256 --latent 64 --code-dim 16 --codebook-size 64 --loss mse --batch 256 --epochs $EPOCHS_VQ" ;;
     *) echo "unknown model $1" >&2; exit 2 ;;
   esac
 }
@@ -42,6 +45,7 @@ peer_epochs() {
   case "$1" in
     mlp|dae) echo "$EPOCHS_MLP" ;;
     vae) echo "$EPOCHS_VAE" ;;
+    vqvae) echo "$EPOCHS_VQ" ;;
     *) echo "$EPOCHS_CONV" ;;
   esac
 }
