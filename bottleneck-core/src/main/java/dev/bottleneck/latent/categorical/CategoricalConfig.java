@@ -12,9 +12,28 @@ import dev.bottleneck.InvalidInputException;
  * @param continuous a continuous part appended to the one-hot code, or {@code null} for none
  * @param klWeight weight of the KL terms against the priors (uniform categorical, standard normal
  *     continuous part), {@code >= 0}; 0 leaves them out (a plain autoencoder with a one-hot code)
+ * @param usageWeight weight of the usage term {@code log C - H(mean_x q(y|x))} per group, in
+ *     nats: 0 when a batch uses every category equally, so it works against the collapse onto a
+ *     few categories (the marginal-entropy term of Hu et al., "Learning Discrete Representations
+ *     via Information Maximizing Self-Augmented Training", ICML 2017); {@code >= 0}, 0 leaves it out
  */
 public record CategoricalConfig(int groups, int categories, boolean hard, TemperatureSchedule temperature,
-        Continuous continuous, double klWeight) {
+        Continuous continuous, double klWeight, double usageWeight) {
+
+    /**
+     * A config without the usage term (see the canonical constructor).
+     *
+     * @param groups G
+     * @param categories C
+     * @param hard straight-through one-hot samples
+     * @param temperature the schedule
+     * @param continuous the style part, or null
+     * @param klWeight the KL weight
+     */
+    public CategoricalConfig(int groups, int categories, boolean hard, TemperatureSchedule temperature, Continuous continuous,
+                             double klWeight) {
+        this(groups, categories, hard, temperature, continuous, klWeight, 0);
+    }
 
     /**
      * The continuous "style" part of a joint code (Dupont, "Learning Disentangled Joint Continuous
@@ -53,6 +72,9 @@ public record CategoricalConfig(int groups, int categories, boolean hard, Temper
         }
         if (temperature == null) {
             temperature = TemperatureSchedule.constant(1.0);
+        }
+        if (!(usageWeight >= 0) || Double.isInfinite(usageWeight)) {
+            throw new InvalidInputException("the usage weight must be >= 0, got " + usageWeight);
         }
         if (!(klWeight >= 0) || Double.isInfinite(klWeight)) {
             throw new InvalidInputException("the KL weight must be >= 0, got " + klWeight);

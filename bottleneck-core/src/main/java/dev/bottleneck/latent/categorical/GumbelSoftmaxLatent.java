@@ -150,6 +150,13 @@ public final class GumbelSoftmaxLatent implements DiscreteLatent {
                 terms.put("kl_continuous", Scalars.mul(klc, config.klWeight()));
             }
         }
+        if (config.usageWeight() > 0) {
+            // log C - H(mean over the batch of q(y|x)), per group, summed over groups
+            NDArray pbar = p.logits.softmax(2).mean(new int[] {0});
+            NDArray entropy = pbar.mul(pbar.add(1e-12f).log()).sum().neg();
+            terms.put("usage_penalty", Scalars.mul(entropy.neg().add((float) (config.groups() * Math.log(config.categories()))),
+                    config.usageWeight()));
+        }
         NDArray codes = argMax(p.logits);
         CodeUsage batch = newUsage();
         batch.add(codes);
