@@ -44,24 +44,12 @@ public final class Codes {
      * @return codes {@code (N, K)} row-major
      */
     public static float[] encode(Autoencoder model, Dataset data, InputScaling scaling, IntConsumer progress) {
-        int n = data.size();
         int k = model.config().latent();
-        float[] codes = new float[n * k];
-        try (NDManager m = model.manager().newSubManager()) {
-            NDArray x = PreparedData.toArray(data, scaling, m);
-            for (int from = 0; from < n; from += BATCH) {
-                int to = Math.min(n, from + BATCH);
-                try (NDManager bm = m.newSubManager()) {
-                    NDArray xb = x.get(new NDIndex().addSliceDim(from, to));
-                    xb.attach(bm);
-                    float[] z = model.encode(xb).toFloatArray();
-                    System.arraycopy(z, 0, codes, from * k, z.length);
-                }
-                if (progress != null) {
-                    progress.accept(to);
-                }
-            }
-        }
+        float[] codes = new float[data.size() * k];
+        forEachBatch(model, data, scaling, progress, (from, xb) -> {
+            float[] z = model.encode(xb).toFloatArray();
+            System.arraycopy(z, 0, codes, from * k, z.length);
+        });
         return codes;
     }
 
@@ -75,23 +63,14 @@ public final class Codes {
      * @throws InvalidInputException if the model's code is continuous
      */
     public static int[] encodeIndices(Autoencoder model, Dataset data, InputScaling scaling) {
-        int n = data.size();
         int w = model.codeWidth();
-        int[] codes = new int[n * w];
-        try (NDManager m = model.manager().newSubManager()) {
-            NDArray x = PreparedData.toArray(data, scaling, m);
-            for (int from = 0; from < n; from += BATCH) {
-                int to = Math.min(n, from + BATCH);
-                try (NDManager bm = m.newSubManager()) {
-                    NDArray xb = x.get(new NDIndex().addSliceDim(from, to));
-                    xb.attach(bm);
-                    long[] c = model.codes(xb).toLongArray();
-                    for (int i = 0; i < c.length; i++) {
-                        codes[from * w + i] = Math.toIntExact(c[i]);
-                    }
-                }
+        int[] codes = new int[data.size() * w];
+        forEachBatch(model, data, scaling, null, (from, xb) -> {
+            long[] c = model.codes(xb).toLongArray();
+            for (int i = 0; i < c.length; i++) {
+                codes[from * w + i] = Math.toIntExact(c[i]);
             }
-        }
+        });
         return codes;
     }
 
@@ -182,6 +161,34 @@ public final class Codes {
             return Map.entry(d.values(), d.exampleSize());
         }
         throw new InvalidInputException(file, "--codes must be a .npy or .csv file");
+    }
+
+    /** Work on one batch of model-scale inputs: the first row's index and the batch. */
+    private interface BatchWork {
+        void accept(int from, NDArray batch);
+    }
+
+    /**
+     * Runs {@code work} on the dataset in batches of 1,000 rows, each in its own memory scope.
+     *
+     * @param progress called with examples done (may be null)
+     */
+    private static void forEachBatch(Autoencoder model, Dataset data, InputScaling scaling, IntConsumer progress, BatchWork work) {
+        int n = data.size();
+        try (NDManager m = model.manager().newSubManager()) {
+            NDArray x = PreparedData.toArray(data, scaling, m);
+            for (int from = 0; from < n; from += BATCH) {
+                int to = Math.min(n, from + BATCH);
+                try (NDManager bm = m.newSubManager()) {
+                    NDArray xb = x.get(new NDIndex().addSliceDim(from, to));
+                    xb.attach(bm);
+                    work.accept(from, xb);
+                }
+                if (progress != null) {
+                    progress.accept(to);
+                }
+            }
+        }
     }
 
     /**

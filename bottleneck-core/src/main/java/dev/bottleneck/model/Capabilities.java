@@ -14,4 +14,7 @@ public record Capabilities(boolean prior, boolean likelihood, boolean discreteCo
 
     /** A deterministic, continuous code: no prior, no likelihood, no integer codes. */
     public static final Capabilities DETERMINISTIC = new Capabilities(false, false, false);
+
+    /** A code of integers: no prior, no likelihood, integer codes. */
+    public static final Capabilities DISCRETE = new Capabilities(false, false, true);
 }

@@ -4,11 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.bottleneck.InvalidInputException;
 import dev.bottleneck.latent.LatentLayer;
 import dev.bottleneck.latent.binary.BinaryLatent;
-import dev.bottleneck.model.Autoencoder;
-import dev.bottleneck.model.Capabilities;
 import dev.bottleneck.model.DiscreteCodes;
 import dev.bottleneck.model.ModelConfig;
-import dev.bottleneck.model.ModelType;
+import dev.bottleneck.model.DiscreteModelType;
 import dev.bottleneck.model.TypeOptions;
 
 import java.util.List;
@@ -20,7 +18,7 @@ import java.util.Map;
  * "Estimating or Propagating Gradients Through Stochastic Neurons", 2013); each bit a yes/no
  * attribute, the codes a semantic hash (Salakhutdinov and Hinton 2009).
  */
-public final class BinaryType implements ModelType {
+public final class BinaryType implements DiscreteModelType {
 
     /**
      * The options of a binary code.
@@ -51,11 +49,6 @@ public final class BinaryType implements ModelType {
     }
 
     @Override
-    public Capabilities capabilities() {
-        return new Capabilities(false, false, true);
-    }
-
-    @Override
     public List<CliOption> cliOptions() {
         return List.of(new CliOption("--binary-mode", "MODE",
                 "binary: stochastic (Bernoulli samples in training, the default) or deterministic (threshold throughout)."));
@@ -83,11 +76,6 @@ public final class BinaryType implements ModelType {
     @Override
     public LatentLayer latent(ModelConfig c) {
         return new BinaryLatent(c.latent(), BinaryLatent.Mode.parse(c.options(Options.class).mode()));
-    }
-
-    @Override
-    public Map<String, Object> evaluationMetrics(Autoencoder model, ai.djl.ndarray.NDArray test, String testName, long seed) {
-        return DiscreteCodes.usageOn(model, test);
     }
 
     @Override

@@ -6,11 +6,9 @@ import dev.bottleneck.latent.LatentLayer;
 import dev.bottleneck.latent.categorical.CategoricalConfig;
 import dev.bottleneck.latent.categorical.GumbelSoftmaxLatent;
 import dev.bottleneck.latent.categorical.TemperatureSchedule;
-import dev.bottleneck.model.Autoencoder;
-import dev.bottleneck.model.Capabilities;
 import dev.bottleneck.model.DiscreteCodes;
 import dev.bottleneck.model.ModelConfig;
-import dev.bottleneck.model.ModelType;
+import dev.bottleneck.model.DiscreteModelType;
 import dev.bottleneck.model.TypeOptions;
 
 import java.util.List;
@@ -24,7 +22,7 @@ import java.util.Map;
  * is an unsupervised class (the {@code cluster} verb of issue 10). The code size K must be
  * {@code G * C + style}.
  */
-public final class CategoricalType implements ModelType {
+public final class CategoricalType implements DiscreteModelType {
 
     /**
      * The options of a categorical code.
@@ -83,11 +81,6 @@ public final class CategoricalType implements ModelType {
     @Override
     public String description() {
         return "one-hot code: Gumbel-softmax categories, annealed temperature (Jang et al. 2017)";
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return new Capabilities(false, false, true);
     }
 
     @Override
@@ -154,11 +147,6 @@ public final class CategoricalType implements ModelType {
     @Override
     public LatentLayer latent(ModelConfig c) {
         return new GumbelSoftmaxLatent(config(c));
-    }
-
-    @Override
-    public Map<String, Object> evaluationMetrics(Autoencoder model, ai.djl.ndarray.NDArray test, String testName, long seed) {
-        return DiscreteCodes.usageOn(model, test);
     }
 
     @Override

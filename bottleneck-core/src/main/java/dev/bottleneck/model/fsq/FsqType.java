@@ -5,11 +5,9 @@ import dev.bottleneck.InvalidInputException;
 import dev.bottleneck.latent.LatentLayer;
 import dev.bottleneck.latent.fsq.FiniteScalarQuantizer;
 import dev.bottleneck.latent.fsq.FsqConfig;
-import dev.bottleneck.model.Autoencoder;
-import dev.bottleneck.model.Capabilities;
 import dev.bottleneck.model.DiscreteCodes;
 import dev.bottleneck.model.ModelConfig;
-import dev.bottleneck.model.ModelType;
+import dev.bottleneck.model.DiscreteModelType;
 import dev.bottleneck.model.TypeOptions;
 
 import java.util.Arrays;
@@ -22,7 +20,7 @@ import java.util.Map;
  * rounded to one of L_i levels, an implicit codebook of prod L_i codes with no codebook loss
  * ({@link FiniteScalarQuantizer}); the code size K is a multiple of d.
  */
-public final class FsqType implements ModelType {
+public final class FsqType implements DiscreteModelType {
 
     /**
      * The options of finite scalar quantization.
@@ -67,11 +65,6 @@ public final class FsqType implements ModelType {
     @Override
     public String description() {
         return "finite scalar quantization: bounded, rounded dimensions, implicit codebook (Mentzer et al. 2023)";
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return new Capabilities(false, false, true);
     }
 
     @Override
@@ -124,11 +117,6 @@ public final class FsqType implements ModelType {
     public LatentLayer latent(ModelConfig c) {
         Options o = c.options(Options.class);
         return new FiniteScalarQuantizer(FsqConfig.of(o.levels()), o.rangePenalty());
-    }
-
-    @Override
-    public Map<String, Object> evaluationMetrics(Autoencoder model, ai.djl.ndarray.NDArray test, String testName, long seed) {
-        return DiscreteCodes.usageOn(model, test);
     }
 
     @Override

@@ -6,11 +6,9 @@ import dev.bottleneck.latent.LatentLayer;
 import dev.bottleneck.latent.vq.Distance;
 import dev.bottleneck.latent.vq.VectorQuantizer;
 import dev.bottleneck.latent.vq.VqConfig;
-import dev.bottleneck.model.Autoencoder;
-import dev.bottleneck.model.Capabilities;
 import dev.bottleneck.model.DiscreteCodes;
 import dev.bottleneck.model.ModelConfig;
-import dev.bottleneck.model.ModelType;
+import dev.bottleneck.model.DiscreteModelType;
 import dev.bottleneck.model.TypeOptions;
 
 import java.util.List;
@@ -23,7 +21,7 @@ import java.util.Map;
  * straight-through gradient, commitment loss beta; codebook by EMA (Razavi et al. 2019) or by
  * gradient; k-means initialisation from the first batch; dead codes reset to encoder outputs.
  */
-public final class VqType implements ModelType {
+public final class VqType implements DiscreteModelType {
 
     /**
      * The options of a vector quantizer.
@@ -75,11 +73,6 @@ public final class VqType implements ModelType {
     @Override
     public String description() {
         return "VQ-VAE: nearest codebook entries, straight-through, commitment loss (van den Oord et al. 2017)";
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return new Capabilities(false, false, true);
     }
 
     @Override
@@ -154,11 +147,6 @@ public final class VqType implements ModelType {
     @Override
     public LatentLayer latent(ModelConfig c) {
         return new VectorQuantizer(quantizerConfig(c, 0));
-    }
-
-    @Override
-    public Map<String, Object> evaluationMetrics(Autoencoder model, ai.djl.ndarray.NDArray test, String testName, long seed) {
-        return DiscreteCodes.usageOn(model, test);
     }
 
     @Override
