@@ -94,7 +94,11 @@ class TrainCommand implements Callable<Integer> {
     @Option(names = "--tied", description = "MLP: decoder weights are the transposed encoder weights.")
     boolean tied;
 
-    @Option(names = "--arch", paramLabel = "ARCH", description = "Architecture: conv (images) or mlp. Default: conv for images, mlp for tables.")
+    @Option(names = "--batch-norm", description = "Batch normalization after each hidden encoder layer (batch statistics in training, "
+            + "running averages in evaluation); helps clustering and hashing with --vat-weight.")
+    boolean batchNorm;
+
+    @Option(names = "--arch", paramLabel = "ARCH", description = "Architecture: conv (images), mlp, or conv-grid (images; the code is a grid of vectors, one per position of the last feature map, for --model vq or fsq, e.g. 7x7 on MNIST: --latent = code-dim x 49). Default: conv for images, mlp for tables.")
     String arch;
 
     @Option(names = "--latent", paramLabel = "K", defaultValue = "16", description = "Code size K, the bottleneck (default: ${DEFAULT-VALUE}).")
@@ -190,7 +194,7 @@ class TrainCommand implements Callable<Integer> {
             if (latent < 1) {
                 throw new InvalidInputException("--latent must be at least 1, got " + latent);
             }
-            b = ModelConfig.builder().type(model).options(typeOptions(model.toLowerCase(java.util.Locale.ROOT))).arch(arch).noise(noise).penalty(penaltySpec(model.toLowerCase(java.util.Locale.ROOT))).tied(tied)
+            b = ModelConfig.builder().type(model).options(typeOptions(model.toLowerCase(java.util.Locale.ROOT))).arch(arch).noise(noise).penalty(penaltySpec(model.toLowerCase(java.util.Locale.ROOT))).tied(tied).batchNorm(batchNorm)
                     .latent(latent).hidden(Sizes.parse(hidden, "--hidden")).channels(Sizes.parse(channels, "--channels"))
                     .activation(activation).latentActivation(latentActivation).loss(loss);
             tc = new TrainConfig(epochs != null ? epochs : maxMinutes != null ? Integer.MAX_VALUE : 10, batch, lr, seed, maxMinutes);
@@ -198,7 +202,7 @@ class TrainCommand implements Callable<Integer> {
             // On --resume the architecture, data scaling, batch size and seed are the run's own;
             // only the epoch count and the learning rate may change.
             java.util.List<String> fixedOptions = new java.util.ArrayList<>(java.util.List.of("--model", "--noise", "--lambda", "--sparsity",
-                    "--rho", "--tied", "--arch", "--latent", "--hidden", "--channels", "--activation", "--latent-activation", "--loss",
+                    "--rho", "--tied", "--batch-norm", "--arch", "--latent", "--hidden", "--channels", "--activation", "--latent-activation", "--loss",
                     "--scale", "--batch", "--seed", "--holdout", "--test-data", "--max-minutes"));
             dev.bottleneck.model.ModelTypes.cliOptions().values().forEach(l -> l.forEach(o -> fixedOptions.add(o.name())));
             for (String fixed : fixedOptions) {
@@ -237,20 +241,25 @@ class TrainCommand implements Callable<Integer> {
      * @throws InvalidInputException if an option of another type is given, or a value is bad
      */
     private dev.bottleneck.model.TypeOptions typeOptions(String type) {
-        java.util.Map<String, String> given = new java.util.LinkedHashMap<>();
+        // an option name may belong to several types (--vat-weight: binary and categorical)
+        java.util.Map<String, java.util.List<String>> owners = new java.util.LinkedHashMap<>();
         for (java.util.Map.Entry<String, java.util.List<dev.bottleneck.model.ModelType.CliOption>> e
                 : dev.bottleneck.model.ModelTypes.cliOptions().entrySet()) {
             for (dev.bottleneck.model.ModelType.CliOption o : e.getValue()) {
-                picocli.CommandLine.Model.OptionSpec os = spec.findOption(o.name());
-                String v = os == null ? null : os.getValue();
-                if (v == null) {
-                    continue;
-                }
-                if (!e.getKey().equals(type)) {
-                    throw new InvalidInputException(o.name() + " is for --model " + e.getKey());
-                }
-                given.put(o.name(), v);
+                owners.computeIfAbsent(o.name(), k -> new java.util.ArrayList<>()).add(e.getKey());
             }
+        }
+        java.util.Map<String, String> given = new java.util.LinkedHashMap<>();
+        for (java.util.Map.Entry<String, java.util.List<String>> e : owners.entrySet()) {
+            picocli.CommandLine.Model.OptionSpec os = spec.findOption(e.getKey());
+            String v = os == null ? null : os.getValue();
+            if (v == null) {
+                continue;
+            }
+            if (!e.getValue().contains(type)) {
+                throw new InvalidInputException(e.getKey() + " is for --model " + String.join(" or --model ", e.getValue()));
+            }
+            given.put(e.getKey(), v);
         }
         return dev.bottleneck.model.ModelTypes.get(type).options(given, loss);
     }

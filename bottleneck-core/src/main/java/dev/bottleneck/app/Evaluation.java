@@ -20,7 +20,8 @@ public final class Evaluation {
      * Fits PCA-{@code k} on the training data and reports it beside the model's metrics. Keys:
      * {@code n, mse, psnr, bce_per_image, loss} (from {@code rm}), {@code pca_k, pca_mse,
      * pca_psnr}, and {@code mse_vs_pca} = {@code 1 - mse / pca_mse} (0.3 means 30% below PCA).
-     * Errors are in the metric scale ([0, 1] pixels for images).
+     * Errors are in the metric scale ([0, 1] pixels for images). Without the PCA keys when {@code k}
+     * is at least the number of values per example (PCA would reconstruct exactly).
      *
      * @param rm the model's metrics on {@code test}
      * @param train training data {@code (N, ...)}, model scale
@@ -44,7 +45,11 @@ public final class Evaluation {
         m.put("loss", rm.loss());
         int n = (int) train.getShape().get(0);
         int d = (int) (train.getShape().size() / n);
-        int kk = Math.min(k, Math.min(n, d));
+        if (k >= d) {
+            // PCA with as many components as values reconstructs exactly: no baseline to compare with
+            return m;
+        }
+        int kk = Math.min(k, n);
         float a = scaling.metricAffine()[0];
         PcaBaseline pca = PcaBaseline.fit(train, kk, seed);
         double pcaMse = pca.mse(test) * a * a;

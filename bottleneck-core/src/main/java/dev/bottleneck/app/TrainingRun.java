@@ -314,7 +314,8 @@ public final class TrainingRun {
 
                 // ---- final evaluation
                 CrashPoint.reach("final-evaluation");
-                steps.step("evaluating on " + testName + " (" + testSize + " examples) and fitting PCA-" + config.latent());
+                steps.step("evaluating on " + testName + " (" + testSize + " examples)"
+                        + (config.undercomplete() ? " and fitting PCA-" + config.latent() : ""));
                 ReconstructionMetrics rm = ReconstructionMetrics.evaluate(model, testArray, scaling, null);
                 Map<String, Object> metrics = Evaluation.withPca(rm, trainArray, testArray, scaling, config.latent(), trainConfig.seed());
                 if (config.modelType().capabilities().likelihood()) {

@@ -180,6 +180,15 @@ public final class GradientChecks {
         m.put("ae conv rgb 3x16x16 mse", ModelConfig.builder().arch("conv").inputShape(3, 16, 16)
                 .channels(8, 16).latent(8).loss("mse"));
         m.put("ae mlp tied tanh", base("ae", "mlp").tied(true).activation("tanh").loss("mse"));
+        // a grid of codes (--arch conv-grid): 1x12x12 -> 8x6x6 -> 16x3x3 -> 3x3 grid of vectors
+        m.put("vq conv-grid mse", ModelConfig.builder().type("vq").arch("conv-grid").inputShape(1, 12, 12).channels(8, 16).latent(18)
+                .loss("mse").options(ModelTypes.get("vq").exampleOptions(6)));
+        m.put("fsq conv-grid bce", ModelConfig.builder().type("fsq").arch("conv-grid").inputShape(1, 12, 12).channels(8, 16).latent(27)
+                .loss("bce").options(ModelTypes.get("fsq").exampleOptions(6)));
+        m.put("categorical mlp batch norm", base("categorical", "mlp").batchNorm(true).loss("bce")
+                .options(ModelTypes.get("categorical").exampleOptions(6)));
+        m.put("binary conv batch norm", base("binary", "conv").batchNorm(true).loss("bce")
+                .options(ModelTypes.get("binary").exampleOptions(6)));
         m.put("cae mlp one layer (exact penalty)", ModelConfig.builder().type("cae").arch("mlp").inputShape(36)
                 .hidden().latent(8).loss("bce"));
         m.put("sparse mlp l1", base("sparse", "mlp").penalty("l1:0.01").loss("bce"));

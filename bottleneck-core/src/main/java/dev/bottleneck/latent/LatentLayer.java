@@ -51,6 +51,15 @@ public interface LatentLayer {
     }
 
     /**
+     * @return whether this layer reads a conv encoder's grid {@code (N, D, H', W')} (one vector
+     *     per position), as {@code --arch conv-grid} gives; {@code false} by default (flat codes
+     *     {@code (N, E)} only)
+     */
+    default boolean readsGrids() {
+        return false;
+    }
+
+    /**
      * The per-epoch hook, called by the trainer before each training epoch (after a resume too,
      * with the epoch that runs next). Layers with schedules use it (a Gumbel-softmax temperature
      * annealed per epoch); quantizers start a new epoch of their usage accumulator. The default

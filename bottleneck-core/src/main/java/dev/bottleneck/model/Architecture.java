@@ -41,6 +41,17 @@ public interface Architecture {
     Block decoder(ModelConfig config, Block encoder);
 
     /**
+     * The spatial grid of the code, for architectures whose encoder ends in a feature map
+     * {@code (N, D, H', W')} instead of a vector.
+     *
+     * @param config the model config
+     * @return {@code {H', W'}}, or {@code null} for a flat code {@code (N, K)} (the default)
+     */
+    default int[] codeGrid(ModelConfig config) {
+        return null;
+    }
+
+    /**
      * A one-line human description, e.g. {@code "784 -> 512 -> 256 -> 16 -> 256 -> 512 -> 784"}.
      *
      * @param config the model config

@@ -14,6 +14,7 @@ public final class Architectures {
     static {
         register(new MlpArchitecture());
         register(new ConvArchitecture());
+        register(new ConvGridArchitecture());
     }
 
     private Architectures() {}

@@ -56,6 +56,8 @@ public final class Autoencoder implements AutoCloseable {
     private final Map<String, Parameter> parameters;
     private final Corruption corruption;
     private final Penalty penalty;
+    /** The self-augmentation term of types with a code distribution, or null. */
+    private final dev.bottleneck.latent.VirtualAdversarialTraining selfAugmentation;
     /** The objective of types whose loss is not the default reconstruction one (VAE), else null. */
     private final Objective objective;
 
@@ -79,6 +81,10 @@ public final class Autoencoder implements AutoCloseable {
         float[] range = Corruption.rangeFor(config.output());
         this.corruption = config.noise() == null ? null : Corruption.parse(config.noise(), range[0], range[1]);
         this.penalty = config.penalty() == null ? null : Penalty.parse(config.penalty());
+        this.selfAugmentation = config.modelType().selfAugmentation(config);
+        if (selfAugmentation != null && !(latent instanceof dev.bottleneck.latent.CodeDistribution)) {
+            throw new InvalidInputException("--model " + config.type() + " has no code distribution for self-augmented training");
+        }
         this.manager = NDManager.newBaseManager();
         Engine.getInstance().setRandomSeed((int) seed);
         block.setInitializer(new TorchDefaultInitializer(), Parameter.Type.WEIGHT);
@@ -353,6 +359,12 @@ public final class Autoencoder implements AutoCloseable {
             terms.put(t.getKey(), t.getValue());
             loss = loss.add(t.getValue());
         }
+        if (training && selfAugmentation != null && dev.bottleneck.latent.VirtualAdversarialTraining.available()) {
+            NDArray sat = selfAugmentation.loss(input, h, in -> encoderOutput(in, true),
+                    (dev.bottleneck.latent.CodeDistribution) latent, this::clearGradients);
+            terms.put("self_augmentation", sat);
+            loss = loss.add(sat);
+        }
         if (penalty != null) {
             NDArray p = penalty.compute(new Penalty.Context(input, h, lo.z(), config.latentActivation(),
                     in -> latent.code(block.encoder().forward(parameterStore, new NDList(in), training).singletonOrThrow()),
@@ -361,6 +373,18 @@ public final class Autoencoder implements AutoCloseable {
             loss = loss.add(p);
         }
         return new ForwardOutput(loss, terms, lo.z(), out, reconstructionLoss);
+    }
+
+    /** Sets the gradient of every weight that has one to zero. */
+    private void clearGradients() {
+        for (Parameter p : parameters.values()) {
+            NDArray w = p.getArray();
+            if (w.hasGradient()) {
+                try (NDArray g = w.getGradient()) {
+                    g.subi(g);
+                }
+            }
+        }
     }
 
     /** The weight {@code (K, D)} of a one-layer MLP encoder, as the forward pass sees it; else null. */
@@ -468,11 +492,13 @@ public final class Autoencoder implements AutoCloseable {
      * Encodes a batch to its deterministic codes (no gradient).
      *
      * @param x {@code (N, ...inputShape)}, model scale
-     * @return codes {@code (N, K)}
+     * @return codes {@code (N, K)}; a grid code {@code (N, D, H', W')} ({@code --arch conv-grid})
+     *     flattened channel-major to {@code K = D H' W'}, the order the decoder reads
      */
     public NDArray encode(NDArray x) {
         NDArray h = block.encoder().forward(parameterStore, new NDList(x), false).singletonOrThrow();
-        return latent.code(h);
+        NDArray z = latent.code(h);
+        return z.getShape().dimension() > 2 ? z.reshape(z.getShape().get(0), -1) : z;
     }
 
     /**
@@ -492,11 +518,16 @@ public final class Autoencoder implements AutoCloseable {
     /**
      * Decodes integer codes ({@link #codes}) to reconstructions (no gradient).
      *
-     * @param codes {@code (N, W)} whole numbers (any numeric type)
+     * @param codes {@code (N, W)} whole numbers (any numeric type); for a grid code ({@code --arch
+     *     conv-grid}) {@code W = H' W'} indices in row-major order, or {@code (N, H', W')}
      * @return reconstructions {@code (N, ...inputShape)} in model scale
      * @throws InvalidInputException if an index is out of range or not a whole number, or the model's code is continuous
      */
     public NDArray decodeCodes(NDArray codes) {
+        int[] grid = Architectures.get(config.arch()).codeGrid(config);
+        if (grid != null && codes.getShape().dimension() == 2 && codes.getShape().get(1) == (long) grid[0] * grid[1]) {
+            codes = codes.reshape(codes.getShape().get(0), grid[0], grid[1]);
+        }
         NDArray z = discrete().embed(codes);
         return decode(z.reshape(z.getShape().get(0), config.latent()));
     }

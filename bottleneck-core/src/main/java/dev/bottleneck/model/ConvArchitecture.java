@@ -70,6 +70,9 @@ public final class ConvArchitecture implements Architecture {
         SequentialBlock b = new SequentialBlock();
         for (int c : config.channels()) {
             b.add(conv(c, 2));
+            if (config.batchNorm()) {
+                b.add(ai.djl.nn.norm.BatchNorm.builder().build());
+            }
             b.add(Activations.block(config.activation()));
         }
         int[][] sizes = levelSizes(config);
@@ -110,7 +113,7 @@ public final class ConvArchitecture implements Architecture {
             s.append(" -> ").append(config.channels()[i]).append('x').append(sizes[i + 1][0]).append('x').append(sizes[i + 1][1]);
         }
         s.append(" -> [").append(config.latent()).append("] -> mirror with nearest upsampling + conv3x3 (")
-                .append(config.activation()).append(')');
+                .append(config.activation()).append(config.batchNorm() ? ", batch norm in the encoder" : "").append(')');
         return s.toString();
     }
 }

@@ -38,6 +38,9 @@ public final class MlpArchitecture implements Architecture {
         b.add(new Reshape(config.inputSize()));
         for (int h : config.hidden()) {
             b.add(Linear.builder().setUnits(h).build());
+            if (config.batchNorm()) {
+                b.add(ai.djl.nn.norm.BatchNorm.builder().build());
+            }
             b.add(Activations.block(config.activation()));
         }
         b.add(Linear.builder().setUnits(outputSize).build());
@@ -91,6 +94,6 @@ public final class MlpArchitecture implements Architecture {
             j.add(String.valueOf(hidden[i]));
         }
         j.add(String.valueOf(config.inputSize()));
-        return "MLP " + j + " (" + config.activation() + (config.tied() ? ", tied weights" : "") + ")";
+        return "MLP " + j + " (" + config.activation() + (config.tied() ? ", tied weights" : "") + (config.batchNorm() ? ", batch norm in the encoder" : "") + ")";
     }
 }

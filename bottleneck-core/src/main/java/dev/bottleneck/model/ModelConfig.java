@@ -34,6 +34,9 @@ import java.util.Locale;
  * @param penalty a {@link dev.bottleneck.loss.Penalty} spec such as {@code "contractive:0.1"} or
  *     {@code "kl:0.05:0.1"}, or {@code null}
  * @param tied MLP decoder weights are the transposed encoder weights
+ * @param batchNorm batch normalization (Ioffe and Szegedy, ICML 2015) after each hidden layer of
+ *     the encoder, before its activation: batch statistics in training, running averages
+ *     (momentum 0.1, as PyTorch) in evaluation; the decoder has none
  * @param options the model type's own options ({@link TypeOptions}: a VAE's {@link VaeConfig}, a
  *     quantizer's codebook), or {@code null} for types without options; saved with a {@code "kind"}
  *     naming the type. The type checks them ({@link ModelType#validate}) in {@link #checked()}, which
@@ -55,6 +58,7 @@ public record ModelConfig(
         @JsonProperty("noise") String noise,
         @JsonProperty("penalty") String penalty,
         @JsonProperty("tied") boolean tied,
+        @JsonProperty("batch_norm") boolean batchNorm,
         @JsonProperty("options") @JsonInclude(JsonInclude.Include.NON_NULL) TypeOptions options) {
 
     /** Current format version of the config record. */
@@ -86,6 +90,7 @@ public record ModelConfig(
             @JsonProperty("noise") String noise,
             @JsonProperty("penalty") String penalty,
             @JsonProperty("tied") boolean tied,
+            @JsonProperty("batch_norm") boolean batchNorm,
             @JsonProperty("options") TypeOptions options,
             @JsonProperty("vae") com.fasterxml.jackson.databind.JsonNode legacyVae) {
         TypeOptions o = options;
@@ -99,7 +104,7 @@ public record ModelConfig(
             }
         }
         return new ModelConfig(version, type, arch, inputShape, latent, hidden, channels, activation, latentActivation, loss, output,
-                noise, penalty, tied, o).checked();
+                noise, penalty, tied, batchNorm, o).checked();
     }
 
     /**
@@ -111,8 +116,17 @@ public record ModelConfig(
      */
     public ModelConfig checked() {
         TypeOptions o = ModelTypes.get(type).validate(this);
+        if (Architectures.get(arch).codeGrid(this) != null) {
+            ConvGridArchitecture.depth(this, latent);
+            ModelConfig typed = o == options ? this : new ModelConfig(version, type, arch, inputShape, latent, hidden, channels, activation,
+                    latentActivation, loss, output, noise, penalty, tied, batchNorm, o);
+            if (!ModelTypes.get(type).latent(typed).readsGrids()) {
+                throw new InvalidInputException("--arch " + arch + " gives a grid of vectors, which --model " + type
+                        + " cannot read; use --model vq or --model fsq (or --arch conv for a flat code)");
+            }
+        }
         return o == options ? this : new ModelConfig(version, type, arch, inputShape, latent, hidden, channels, activation,
-                latentActivation, loss, output, noise, penalty, tied, o);
+                latentActivation, loss, output, noise, penalty, tied, batchNorm, o);
     }
 
     /**
@@ -245,13 +259,13 @@ public record ModelConfig(
                 && Arrays.equals(channels, c.channels) && activation.equals(c.activation)
                 && latentActivation.equals(c.latentActivation) && loss.equals(c.loss) && output.equals(c.output)
                 && java.util.Objects.equals(noise, c.noise) && java.util.Objects.equals(penalty, c.penalty) && tied == c.tied
-                && java.util.Objects.equals(options, c.options);
+                && batchNorm == c.batchNorm && java.util.Objects.equals(options, c.options);
     }
 
     @Override
     public int hashCode() {
         return java.util.Objects.hash(type, arch, Arrays.hashCode(inputShape), latent, Arrays.hashCode(hidden),
-                Arrays.hashCode(channels), activation, latentActivation, loss, output, noise, penalty, tied, options);
+                Arrays.hashCode(channels), activation, latentActivation, loss, output, noise, penalty, tied, batchNorm, options);
     }
 
     @Override
@@ -260,7 +274,7 @@ public record ModelConfig(
                 + ", latent=" + latent + ", hidden=" + Arrays.toString(hidden) + ", channels=" + Arrays.toString(channels)
                 + ", activation=" + activation + ", latent_activation=" + latentActivation + ", loss=" + loss
                 + ", output=" + output + (noise == null ? "" : ", noise=" + noise) + (penalty == null ? "" : ", penalty=" + penalty)
-                + (tied ? ", tied" : "") + (options == null ? "" : ", options=" + options) + "]";
+                + (tied ? ", tied" : "") + (batchNorm ? ", batch_norm" : "") + (options == null ? "" : ", options=" + options) + "]";
     }
 
     /** Mutable builder for {@link ModelConfig}; {@link #build()} validates. */
@@ -278,6 +292,7 @@ public record ModelConfig(
         private String noise;
         private String penalty;
         private boolean tied;
+        private boolean batchNorm;
         private TypeOptions options;
 
         private Builder() {}
@@ -327,6 +342,15 @@ public record ModelConfig(
          */
         public Builder tied(boolean v) {
             tied = v;
+            return this;
+        }
+
+        /**
+         * @param v batch normalization after each hidden encoder layer
+         * @return this
+         */
+        public Builder batchNorm(boolean v) {
+            batchNorm = v;
             return this;
         }
 
@@ -448,7 +472,7 @@ public record ModelConfig(
             t.requireNoiseAllowed(noise);
             return new ModelConfig(VERSION, type, arch, inputShape, latent, hidden, channels, activation,
                     latentActivation != null ? latentActivation : t.defaultLatentActivation(), loss, output,
-                    noise != null ? noise : t.defaultNoise(), penalty != null ? penalty : t.defaultPenalty(), tied, options).checked();
+                    noise != null ? noise : t.defaultNoise(), penalty != null ? penalty : t.defaultPenalty(), tied, batchNorm, options).checked();
         }
     }
 }

@@ -153,6 +153,19 @@ public interface ModelType {
     }
 
     /**
+     * Self-augmented training of the code (IMSAT): a term that keeps each example's code
+     * distribution where its input moves by a virtual adversarial perturbation. Only types whose
+     * latent layer is a {@link dev.bottleneck.latent.CodeDistribution} can have one; the default
+     * objective adds it to training passes as the term {@code "self_augmentation"}.
+     *
+     * @param config a validated config of this type
+     * @return the term's settings, or null for none (the default)
+     */
+    default dev.bottleneck.latent.VirtualAdversarialTraining selfAugmentation(ModelConfig config) {
+        return null;
+    }
+
+    /**
      * What the type adds to a model's evaluation on test data ({@code train}'s final evaluation
      * and {@code eval}): a VAE's ELBO and active units, a quantizer's perplexity and code usage.
      *

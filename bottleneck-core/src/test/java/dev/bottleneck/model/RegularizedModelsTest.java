@@ -53,7 +53,7 @@ class RegularizedModelsTest {
                 .isEqualTo("mask:0.5");
         // a manifest written before the check still loads
         ModelConfig old = new ModelConfig(1, "ae", "mlp", new int[] {4}, 2, new int[0], new int[0], "relu", "none", "mse", "none",
-                "mask:0.5", null, false, null);
+                "mask:0.5", null, false, false, null);
         assertThat(old.noise()).isEqualTo("mask:0.5");
     }
 

@@ -33,12 +33,13 @@ import java.util.Map;
  * </ul>
  *
  * <p>Shapes: encoder output {@code (N, K)}, code {@code z (N, K)} in {0, 1}, indices ({@link
- * #codes}) {@code (N, K)} INT64 bits. No loss terms. Health: the batch metrics {@code
+ * #codes}) {@code (N, K)} INT64 bits. Loss terms only when weighted (see {@link #BinaryLatent(int,
+ * Mode, double, double)}). Health: the batch metrics {@code
  * "bits_on_fraction"} (mean of the bits), {@code "perplexity"} and {@code "codes_used_fraction"}
  * of the {@code 2K} (bit, value) slots ({@link CodeUsage}: a constant bit leaves a slot unused),
  * and the epoch accumulator {@link #usage()}.
  */
-public final class BinaryLatent implements DiscreteLatent {
+public final class BinaryLatent implements DiscreteLatent, dev.bottleneck.latent.CodeDistribution {
 
     /** How the bits are made in training. */
     public enum Mode {
@@ -64,18 +65,47 @@ public final class BinaryLatent implements DiscreteLatent {
 
     private final int bits;
     private final Mode mode;
+    private final double balanceWeight;
+    private final double entropyWeight;
     private final CodeUsage usage;
 
     /**
+     * A binary code without information terms.
+     *
      * @param bits {@code K}, the number of bits, {@code >= 1}
      * @param mode how bits are made in training
      * @throws InvalidInputException if {@code bits < 1}
      */
     public BinaryLatent(int bits, Mode mode) {
+        this(bits, mode, 0, 0);
+    }
+
+    /**
+     * A binary code with the information terms of IMSAT's hashing (Hu et al. 2017, section 4.3),
+     * each added to the loss only when its weight is positive, in nats per example: {@code
+     * "bit_balance"} {@code = balanceWeight * sum_k (log 2 - H(mean_n p_nk))}, 0 when every bit
+     * is on for half the batch, and {@code "conditional_entropy"} {@code = entropyWeight * mean_n
+     * sum_k H(p_nk)}, 0 when every bit is certain.
+     *
+     * @param bits {@code K}, the number of bits, {@code >= 1}
+     * @param mode how bits are made in training
+     * @param balanceWeight weight of the bit-balance term, {@code >= 0}
+     * @param entropyWeight weight of the conditional-entropy term, {@code >= 0}
+     * @throws InvalidInputException if {@code bits < 1} or a weight is negative or not finite
+     */
+    public BinaryLatent(int bits, Mode mode, double balanceWeight, double entropyWeight) {
         if (bits < 1) {
             throw new InvalidInputException("a binary code needs at least 1 bit, got " + bits);
         }
+        if (!(balanceWeight >= 0) || Double.isInfinite(balanceWeight)) {
+            throw new InvalidInputException("--balance-weight must be a finite number >= 0, got " + balanceWeight);
+        }
+        if (!(entropyWeight >= 0) || Double.isInfinite(entropyWeight)) {
+            throw new InvalidInputException("--entropy-weight must be a finite number >= 0, got " + entropyWeight);
+        }
         this.bits = bits;
+        this.balanceWeight = balanceWeight;
+        this.entropyWeight = entropyWeight;
         this.mode = mode == null ? Mode.STOCHASTIC : mode;
         this.usage = newUsage();
     }
@@ -136,7 +166,21 @@ public final class BinaryLatent implements DiscreteLatent {
         metrics.put("bits_on_fraction", m.create((float) bitsOn(batch)));
         metrics.put("perplexity", m.create((float) batch.perplexity()));
         metrics.put("codes_used_fraction", m.create((float) batch.usedFraction()));
-        return new LatentOutput(z, Map.of(), metrics);
+        Map<String, NDArray> terms = new LinkedHashMap<>();
+        long n = h.getShape().get(0);
+        if (balanceWeight > 0) {
+            NDArray pm = p.mean(new int[] {0});
+            NDArray qm = pm.neg().add(1f);
+            NDArray marginal = pm.mul(pm.add(1e-12f).log()).add(qm.mul(qm.add(1e-12f).log())).sum().neg();
+            terms.put("bit_balance", dev.bottleneck.nn.Scalars.mul(marginal.neg().add((float) (bits * Math.log(2))), balanceWeight));
+        }
+        if (entropyWeight > 0) {
+            NDArray logP = Activation.softPlus(h.neg()).neg();
+            NDArray log1mP = Activation.softPlus(h).neg();
+            NDArray ent = p.mul(logP).add(p.neg().add(1f).mul(log1mP)).sum().neg();
+            terms.put("conditional_entropy", dev.bottleneck.nn.Scalars.mul(dev.bottleneck.nn.Scalars.div(ent, n), entropyWeight));
+        }
+        return new LatentOutput(z, terms, metrics);
     }
 
     /**
@@ -169,6 +213,27 @@ public final class BinaryLatent implements DiscreteLatent {
             throw new InvalidInputException("binary codes of shape " + codes.getShape() + " do not fit this layer, which reads (N, " + bits + ") bits");
         }
         return CodeIndices.check(codes, 2).toType(DataType.FLOAT32, false);
+    }
+
+    /**
+     * {@code mean_n sum_k KL(Bernoulli(sigmoid(t_nk)) || Bernoulli(sigmoid(h_nk)))}, nats per
+     * example, with {@code log sigmoid(v) = -softplus(-v)} so saturated logits stay finite.
+     *
+     * @param target logits {@code (N, K)}, detached by the caller
+     * @param h logits {@code (N, K)}
+     * @return a scalar
+     */
+    @Override
+    public NDArray divergence(NDArray target, NDArray h) {
+        NDArray t = requireShape(target);
+        NDArray v = requireShape(h);
+        NDArray p = Activation.sigmoid(t);
+        NDArray logP = Activation.softPlus(t.neg()).neg();
+        NDArray log1mP = Activation.softPlus(t).neg();
+        NDArray logQ = Activation.softPlus(v.neg()).neg();
+        NDArray log1mQ = Activation.softPlus(v).neg();
+        NDArray kl = p.mul(logP.sub(logQ)).add(p.neg().add(1f).mul(log1mP.sub(log1mQ)));
+        return dev.bottleneck.nn.Scalars.div(kl.sum(), v.getShape().get(0));
     }
 
     @Override

@@ -16,9 +16,27 @@ import dev.bottleneck.InvalidInputException;
  *     nats: 0 when a batch uses every category equally, so it works against the collapse onto a
  *     few categories (the marginal-entropy term of Hu et al., "Learning Discrete Representations
  *     via Information Maximizing Self-Augmented Training", ICML 2017); {@code >= 0}, 0 leaves it out
+ * @param entropyWeight weight of the conditional entropy {@code mean_x H(q(y|x))} per group, in
+ *     nats: it makes each example's class confident (IMSAT's {@code H(Y|X)} term); {@code >= 0}
  */
 public record CategoricalConfig(int groups, int categories, boolean hard, TemperatureSchedule temperature,
-        Continuous continuous, double klWeight, double usageWeight) {
+        Continuous continuous, double klWeight, double usageWeight, double entropyWeight) {
+
+    /**
+     * A config without the conditional-entropy term (see the canonical constructor).
+     *
+     * @param groups G
+     * @param categories C
+     * @param hard straight-through one-hot samples
+     * @param temperature the schedule
+     * @param continuous the style part, or null
+     * @param klWeight the KL weight
+     * @param usageWeight the usage weight
+     */
+    public CategoricalConfig(int groups, int categories, boolean hard, TemperatureSchedule temperature, Continuous continuous,
+                             double klWeight, double usageWeight) {
+        this(groups, categories, hard, temperature, continuous, klWeight, usageWeight, 0);
+    }
 
     /**
      * A config without the usage term (see the canonical constructor).
@@ -32,7 +50,7 @@ public record CategoricalConfig(int groups, int categories, boolean hard, Temper
      */
     public CategoricalConfig(int groups, int categories, boolean hard, TemperatureSchedule temperature, Continuous continuous,
                              double klWeight) {
-        this(groups, categories, hard, temperature, continuous, klWeight, 0);
+        this(groups, categories, hard, temperature, continuous, klWeight, 0, 0);
     }
 
     /**
@@ -78,6 +96,9 @@ public record CategoricalConfig(int groups, int categories, boolean hard, Temper
         }
         if (!(klWeight >= 0) || Double.isInfinite(klWeight)) {
             throw new InvalidInputException("the KL weight must be >= 0, got " + klWeight);
+        }
+        if (!(entropyWeight >= 0) || Double.isInfinite(entropyWeight)) {
+            throw new InvalidInputException("the conditional entropy weight must be >= 0, got " + entropyWeight);
         }
     }
 

@@ -39,11 +39,14 @@ import java.util.Map;
  *
  * <p>Loss terms, only when {@code klWeight > 0} (already weighted, nats per example): {@code
  * "kl_categorical"} {@code = klWeight * sum_g KL(softmax(l_g) || U(C))} and, with a Gaussian
- * continuous part, {@code "kl_continuous"} {@code = klWeight * KL(N(mu, sigma^2) || N(0, I))}.
+ * continuous part, {@code "kl_continuous"} {@code = klWeight * KL(N(mu, sigma^2) || N(0, I))};
+ * {@code "usage_penalty"} {@code = usageWeight * sum_g (log C - H(mean_n softmax(l_g)))} and
+ * {@code "conditional_entropy"} {@code = entropyWeight * mean_n sum_g H(softmax(l_g))}, the two
+ * information terms of IMSAT (Hu et al. 2017), only when weighted.
  * Metrics: {@code "temperature"}, and the batch's {@code "perplexity"} and {@code
  * "codes_used_fraction"} over the {@code G*C} (group, category) slots ({@link CodeUsage}).
  */
-public final class GumbelSoftmaxLatent implements DiscreteLatent {
+public final class GumbelSoftmaxLatent implements DiscreteLatent, dev.bottleneck.latent.CodeDistribution {
 
     /** The smallest uniform draw used, so that {@code -ln(-ln u)} is finite. */
     private static final float MIN_UNIFORM = 1e-20f;
@@ -157,6 +160,12 @@ public final class GumbelSoftmaxLatent implements DiscreteLatent {
             terms.put("usage_penalty", Scalars.mul(entropy.neg().add((float) (config.groups() * Math.log(config.categories()))),
                     config.usageWeight()));
         }
+        if (config.entropyWeight() > 0) {
+            // H(Y|X): mean over the batch of each group's entropy, summed over groups
+            NDArray logQ = p.logits.logSoftmax(2);
+            NDArray h = Scalars.div(logQ.exp().mul(logQ).sum().neg(), n);
+            terms.put("conditional_entropy", Scalars.mul(h, config.entropyWeight()));
+        }
         NDArray codes = argMax(p.logits);
         CodeUsage batch = newUsage();
         batch.add(codes);
@@ -227,6 +236,21 @@ public final class GumbelSoftmaxLatent implements DiscreteLatent {
             throw new InvalidInputException("a continuous part of shape " + continuous.getShape() + " does not fit, this code needs " + want);
         }
         return embedWith(c, continuous.toType(DataType.FLOAT32, false));
+    }
+
+    /**
+     * {@code mean_n sum_g KL(softmax(target_g) || softmax(h_g))}, nats per example; the continuous
+     * part is left out.
+     *
+     * @param target encoder outputs {@code (N, G*C [+ d or 2d])}, detached by the caller
+     * @param h encoder outputs of the same shape
+     * @return a scalar
+     */
+    @Override
+    public NDArray divergence(NDArray target, NDArray h) {
+        NDArray lt = parts(target).logits.logSoftmax(2);
+        NDArray lh = parts(h).logits.logSoftmax(2);
+        return Scalars.div(lt.exp().mul(lt.sub(lh)).sum(), h.getShape().get(0));
     }
 
     @Override

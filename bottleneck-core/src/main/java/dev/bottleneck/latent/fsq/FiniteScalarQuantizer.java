@@ -101,6 +101,12 @@ public final class FiniteScalarQuantizer implements DiscreteLatent {
         return config;
     }
 
+    /** @return {@code true}: a grid {@code (N, D, H', W')} is read as one vector per position */
+    @Override
+    public boolean readsGrids() {
+        return true;
+    }
+
     @Override
     public String name() {
         return "fsq";

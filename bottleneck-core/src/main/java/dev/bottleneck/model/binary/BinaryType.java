@@ -25,18 +25,48 @@ public final class BinaryType implements DiscreteModelType {
      *
      * @param mode {@code stochastic} (Bernoulli samples in training) or {@code deterministic}
      *     (the threshold throughout, straight-through)
+     * @param balanceWeight weight of {@code sum_k (log 2 - H(mean_x p_k))}, nats: each bit on for
+     *     half the data (0: off)
+     * @param entropyWeight weight of {@code mean_x sum_k H(p_k(x))}, nats: certain bits (0: off)
+     * @param vatWeight weight of the self-augmentation term {@code KL(q(b|x) || q(b|x + r_adv))}
+     *     ({@link dev.bottleneck.latent.VirtualAdversarialTraining}; 0: off)
+     * @param vatEpsilon the L2 norm of {@code r_adv} over a whole example, model scale
      */
-    public record Options(@JsonProperty("mode") String mode) implements TypeOptions {
+    public record Options(@JsonProperty("mode") String mode, @JsonProperty("balance_weight") double balanceWeight,
+                          @JsonProperty("entropy_weight") double entropyWeight, @JsonProperty("vat_weight") double vatWeight,
+                          @JsonProperty("vat_epsilon") double vatEpsilon) implements TypeOptions {
         /** Validates. */
         public Options {
             mode = BinaryLatent.Mode.parse(mode == null ? "stochastic" : mode).name().toLowerCase(java.util.Locale.ROOT);
+            new BinaryLatent(1, null, balanceWeight, entropyWeight);
+            if (!(vatWeight >= 0) || Double.isInfinite(vatWeight)) {
+                throw new InvalidInputException("--vat-weight must be a finite number >= 0, got " + vatWeight);
+            }
+            if (vatWeight > 0) {
+                new dev.bottleneck.latent.VirtualAdversarialTraining(vatWeight, vatEpsilon, VAT_XI);
+            }
+        }
+
+        /**
+         * Plain bits, no information terms.
+         *
+         * @param mode the training mode
+         */
+        public Options(String mode) {
+            this(mode, 0, 0, 0, 1.0);
         }
 
         @Override
         public String describe(ModelConfig config) {
-            return config.latent() + " bits, " + mode + " in training, straight-through gradient";
+            return config.latent() + " bits, " + mode + " in training, straight-through gradient"
+                    + (balanceWeight > 0 ? ", bit balance x " + balanceWeight : "")
+                    + (entropyWeight > 0 ? ", conditional entropy x " + entropyWeight : "")
+                    + (vatWeight > 0 ? ", virtual adversarial self-augmentation x " + vatWeight + " (epsilon " + vatEpsilon + ")" : "");
         }
     }
+
+    /** The L2 norm of the power iteration's probe (IMSAT's code uses 10). */
+    static final double VAT_XI = 10;
 
     @Override
     public String name() {
@@ -51,12 +81,24 @@ public final class BinaryType implements DiscreteModelType {
     @Override
     public List<CliOption> cliOptions() {
         return List.of(new CliOption("--binary-mode", "MODE",
-                "binary: stochastic (Bernoulli samples in training, the default) or deterministic (threshold throughout)."));
+                "binary: stochastic (Bernoulli samples in training, the default) or deterministic (threshold throughout)."),
+                new CliOption("--balance-weight", "W", "binary: weight of sum over bits of log 2 - H(mean bit), which keeps each bit "
+                        + "on for half the data (default 0)."),
+                new CliOption("--entropy-weight", "W", "binary / categorical: weight of the conditional entropy of the code given the "
+                        + "input, which makes codes certain (default 0)."),
+                new CliOption("--vat-weight", "W", "binary / categorical: weight of the self-augmentation term KL(q(code|x) || "
+                        + "q(code|x + r_adv)), r_adv a virtual adversarial perturbation (IMSAT; default 0 = off; a step costs about 2.5x)."),
+                new CliOption("--vat-epsilon", "E", "binary / categorical: L2 norm of r_adv over a whole example, model scale "
+                        + "(default 1.0; MNIST images in [0,1] are about 9.3 long)."));
     }
 
     @Override
     public TypeOptions options(Map<String, String> given, String loss) {
-        return new Options(given.get("--binary-mode"));
+        return new Options(given.get("--binary-mode"),
+                given.containsKey("--balance-weight") ? DiscreteCodes.number("--balance-weight", given.get("--balance-weight")) : 0,
+                given.containsKey("--entropy-weight") ? DiscreteCodes.number("--entropy-weight", given.get("--entropy-weight")) : 0,
+                given.containsKey("--vat-weight") ? DiscreteCodes.number("--vat-weight", given.get("--vat-weight")) : 0,
+                given.containsKey("--vat-epsilon") ? DiscreteCodes.number("--vat-epsilon", given.get("--vat-epsilon")) : 1.0);
     }
 
     @Override
@@ -75,7 +117,19 @@ public final class BinaryType implements DiscreteModelType {
 
     @Override
     public LatentLayer latent(ModelConfig c) {
-        return new BinaryLatent(c.latent(), BinaryLatent.Mode.parse(c.options(Options.class).mode()));
+        Options o = c.options(Options.class);
+        return new BinaryLatent(c.latent(), BinaryLatent.Mode.parse(o.mode()), o.balanceWeight(), o.entropyWeight());
+    }
+
+    @Override
+    public TypeOptions exampleOptions(int latent) {
+        return new Options("stochastic", 0.4, 0.1, 1.0, 1.0);
+    }
+
+    @Override
+    public dev.bottleneck.latent.VirtualAdversarialTraining selfAugmentation(ModelConfig c) {
+        Options o = c.options(Options.class);
+        return o.vatWeight() > 0 ? new dev.bottleneck.latent.VirtualAdversarialTraining(o.vatWeight(), o.vatEpsilon(), VAT_XI) : null;
     }
 
     @Override

@@ -40,11 +40,20 @@ public final class CategoricalType implements DiscreteModelType {
      * @param usageWeight weight of {@code log C - H(batch-mean q(y|x))} per group, nats (see {@link
      *     CategoricalConfig}); measured on MNIST (1 group of 10, 12 epochs): 0.1 gives 58% clustering
      *     accuracy where 0 collapses to one category
+     * @param entropyWeight weight of the conditional entropy {@code mean_x H(q(y|x))} per group,
+     *     nats (IMSAT's confidence term); 0 leaves it out
+     * @param vatWeight weight of the self-augmentation term {@code KL(q(y|x) || q(y|x + r_adv))}
+     *     ({@link dev.bottleneck.latent.VirtualAdversarialTraining}); 0 leaves it out (it costs two
+     *     more encoder passes and one more backward pass per step)
+     * @param vatEpsilon the L2 norm of the virtual adversarial perturbation {@code r_adv}, model
+     *     scale over a whole example
      */
     public record Options(@JsonProperty("categories") int categories, @JsonProperty("hard") boolean hard,
                           @JsonProperty("temperature") double temperature, @JsonProperty("temperature_min") double temperatureMin,
                           @JsonProperty("anneal_rate") double annealRate, @JsonProperty("style") int style,
-                          @JsonProperty("kl_weight") double klWeight, @JsonProperty("usage_weight") double usageWeight)
+                          @JsonProperty("kl_weight") double klWeight, @JsonProperty("usage_weight") double usageWeight,
+                          @JsonProperty("entropy_weight") double entropyWeight, @JsonProperty("vat_weight") double vatWeight,
+                          @JsonProperty("vat_epsilon") double vatEpsilon)
             implements TypeOptions {
         /** Validates. */
         public Options {
@@ -61,17 +70,31 @@ public final class CategoricalType implements DiscreteModelType {
             if (style < 0) {
                 throw new InvalidInputException("--style must be >= 0, got " + style);
             }
+            if (!(entropyWeight >= 0) || Double.isInfinite(entropyWeight)) {
+                throw new InvalidInputException("--entropy-weight must be a finite number >= 0, got " + entropyWeight);
+            }
+            if (!(vatWeight >= 0) || Double.isInfinite(vatWeight)) {
+                throw new InvalidInputException("--vat-weight must be a finite number >= 0, got " + vatWeight);
+            }
+            if (vatWeight > 0) {
+                new dev.bottleneck.latent.VirtualAdversarialTraining(vatWeight, vatEpsilon, VAT_XI);
+            }
         }
 
         @Override
         public String describe(ModelConfig c) {
             return ((c.latent() - style) / categories) + " group(s) of " + categories + " categories, " + (hard ? "hard" : "soft")
                     + " Gumbel-softmax, temperature " + temperature + " -> " + temperatureMin + " (rate " + annealRate + "/epoch)"
-                    + (style > 0 ? ", " + style + " style dimensions" : "") + (klWeight > 0 ? ", KL to uniform x " + klWeight : "") + (usageWeight > 0 ? ", usage term x " + usageWeight : "");
+                    + (style > 0 ? ", " + style + " style dimensions" : "") + (klWeight > 0 ? ", KL to uniform x " + klWeight : "") + (usageWeight > 0 ? ", usage term x " + usageWeight : "")
+                    + (entropyWeight > 0 ? ", conditional entropy x " + entropyWeight : "")
+                    + (vatWeight > 0 ? ", virtual adversarial self-augmentation x " + vatWeight + " (epsilon " + vatEpsilon + ")" : "");
         }
     }
 
-    private static final Options DEFAULT = new Options(10, true, 1.0, 0.5, 0.03, 0, 0, 0.1);
+    /** The L2 norm of the power iteration's probe (IMSAT's code uses 10). */
+    static final double VAT_XI = 10;
+
+    private static final Options DEFAULT = new Options(10, true, 1.0, 0.5, 0.03, 0, 0, 0.1, 0, 0, 1.0);
 
     @Override
     public String name() {
@@ -95,7 +118,13 @@ public final class CategoricalType implements DiscreteModelType {
                 new CliOption("--categorical-kl", "W",
                         "categorical: weight of KL(q(y|x) || uniform) per group in nats, beside the per-pixel reconstruction loss (default 0)."),
                 new CliOption("--usage-weight", "W", "categorical: weight of log C - H(batch-mean q(y|x)), which keeps every category "
-                        + "in use (default 0.1; 0 lets MNIST models collapse onto one category)."));
+                        + "in use (default 0.1; 0 lets MNIST models collapse onto one category)."),
+                new CliOption("--entropy-weight", "W", "binary / categorical: weight of the conditional entropy of the code given the "
+                        + "input, which makes codes certain (default 0)."),
+                new CliOption("--vat-weight", "W", "binary / categorical: weight of the self-augmentation term KL(q(code|x) || "
+                        + "q(code|x + r_adv)), r_adv a virtual adversarial perturbation (IMSAT; default 0 = off; a step costs about 2.5x)."),
+                new CliOption("--vat-epsilon", "E", "binary / categorical: L2 norm of r_adv over a whole example, model scale "
+                        + "(default 1.0; MNIST images in [0,1] are about 9.3 long)."));
     }
 
     @Override
@@ -110,12 +139,15 @@ public final class CategoricalType implements DiscreteModelType {
                 g.containsKey("--anneal-rate") ? DiscreteCodes.number("--anneal-rate", g.get("--anneal-rate")) : DEFAULT.annealRate(),
                 g.containsKey("--style") ? DiscreteCodes.integer("--style", g.get("--style")) : DEFAULT.style(),
                 g.containsKey("--categorical-kl") ? DiscreteCodes.number("--categorical-kl", g.get("--categorical-kl")) : DEFAULT.klWeight(),
-                g.containsKey("--usage-weight") ? DiscreteCodes.number("--usage-weight", g.get("--usage-weight")) : DEFAULT.usageWeight());
+                g.containsKey("--usage-weight") ? DiscreteCodes.number("--usage-weight", g.get("--usage-weight")) : DEFAULT.usageWeight(),
+                g.containsKey("--entropy-weight") ? DiscreteCodes.number("--entropy-weight", g.get("--entropy-weight")) : DEFAULT.entropyWeight(),
+                g.containsKey("--vat-weight") ? DiscreteCodes.number("--vat-weight", g.get("--vat-weight")) : DEFAULT.vatWeight(),
+                g.containsKey("--vat-epsilon") ? DiscreteCodes.number("--vat-epsilon", g.get("--vat-epsilon")) : DEFAULT.vatEpsilon());
     }
 
     @Override
     public TypeOptions exampleOptions(int latent) {
-        return new Options(latent % 3 == 0 ? 3 : latent, true, 1.0, 0.5, 0.03, 0, 0.01, 0.1);
+        return new Options(latent % 3 == 0 ? 3 : latent, true, 1.0, 0.5, 0.03, 0, 0.01, 0.1, 0.1, 1.0, 1.0);
     }
 
     @Override
@@ -141,7 +173,13 @@ public final class CategoricalType implements DiscreteModelType {
         Options o = c.options(Options.class);
         return new CategoricalConfig((c.latent() - o.style()) / o.categories(), o.categories(), o.hard(),
                 new TemperatureSchedule(o.temperature(), o.temperatureMin(), o.annealRate(), TemperatureSchedule.Unit.EPOCH),
-                o.style() > 0 ? new CategoricalConfig.Continuous(o.style(), false) : null, o.klWeight(), o.usageWeight());
+                o.style() > 0 ? new CategoricalConfig.Continuous(o.style(), false) : null, o.klWeight(), o.usageWeight(), o.entropyWeight());
+    }
+
+    @Override
+    public dev.bottleneck.latent.VirtualAdversarialTraining selfAugmentation(ModelConfig c) {
+        Options o = c.options(Options.class);
+        return o.vatWeight() > 0 ? new dev.bottleneck.latent.VirtualAdversarialTraining(o.vatWeight(), o.vatEpsilon(), VAT_XI) : null;
     }
 
     @Override

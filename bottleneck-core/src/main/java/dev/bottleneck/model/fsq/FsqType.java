@@ -110,6 +110,13 @@ public final class FsqType implements DiscreteModelType {
         if (!c.latentActivation().equals("none")) {
             throw new InvalidInputException("--model fsq bounds its own code; --latent-activation must be none");
         }
+        int[] grid = dev.bottleneck.model.Architectures.get(c.arch()).codeGrid(c);
+        int d = o.levels().length;
+        if (grid != null && c.latent() != d * grid[0] * grid[1]) {
+            throw new InvalidInputException("--arch " + c.arch() + " gives a " + grid[0] + "x" + grid[1] + " grid of " + d
+                    + "-dimensional FSQ vectors (--levels " + Arrays.toString(o.levels()) + "): --latent must be " + d * grid[0] * grid[1]
+                    + ", got " + c.latent());
+        }
         return o;
     }
 

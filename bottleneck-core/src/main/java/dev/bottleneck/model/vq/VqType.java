@@ -120,6 +120,11 @@ public final class VqType implements DiscreteModelType {
             throw new InvalidInputException("--latent " + c.latent() + " must be a multiple of --code-dim " + o.dim()
                     + " (the code is latent / code-dim vectors of the codebook)");
         }
+        int[] grid = dev.bottleneck.model.Architectures.get(c.arch()).codeGrid(c);
+        if (grid != null && c.latent() != o.dim() * grid[0] * grid[1]) {
+            throw new InvalidInputException("--arch " + c.arch() + " gives a " + grid[0] + "x" + grid[1] + " grid of --code-dim " + o.dim()
+                    + " vectors: --latent must be " + o.dim() * grid[0] * grid[1] + ", got " + c.latent());
+        }
         return o;
     }
 
