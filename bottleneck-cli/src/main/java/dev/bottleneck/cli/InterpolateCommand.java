@@ -22,6 +22,8 @@ import java.util.concurrent.Callable;
             "Interpolate between two examples: the latent path decoded (first row; codes are posterior means",
             "for a VAE; linear, or spherical with --slerp) above the pixel-space cross-fade of the same two",
             "images (second row). The ends of the first row are reconstructions, of the second the inputs.",
+            "For a discrete code (binary, categorical, vq, fsq) the path runs between the encoder outputs and",
+            "each point is quantized, so the first row walks through codes the model can produce.",
         },
         sortOptions = false,
         footer = {
@@ -75,7 +77,8 @@ final class InterpolateCommand implements Callable<Integer> {
             Generation.writeRows(List.of(r.latent(), r.pixels()), List.of(slerp ? "latent (slerp)" : "latent", "pixels"), steps,
                     lm.manifest().model().inputShape(), lm.manifest().input().scaling(), out);
             console.info("wrote " + out + " (" + d.name() + " examples " + from + " -> " + to + ", " + steps + " steps: "
-                    + (slerp ? "spherical" : "linear") + " latent path above the pixel cross-fade)");
+                    + (slerp ? "spherical" : "linear") + (lm.manifest().model().modelType().capabilities().discreteCodes()
+                    ? " path between encoder outputs, quantized," : " latent path") + " above the pixel cross-fade)");
         }
         return Main.OK;
     }

@@ -29,6 +29,9 @@ import java.util.concurrent.Callable;
             "fitted to the codes of its training data: --sampler gaussian (one full-covariance Gaussian, the",
             "default for non-VAE models) or gmm:N (a mixture of N Gaussians fitted by EM). Comparing a plain",
             "autoencoder's samples with a VAE's shows why the VAE's regularized latent space generates better.",
+            "A discrete model (binary, categorical, vq, fsq) draws integer codes from the histogram of its",
+            "training codes, each position on its own (--sampler codes, its default; a one-hot model then shows",
+            "its classes' prototypes in proportion to their size).",
             "Images are decoded means (pixel probabilities for a Bernoulli decoder).",
         },
         sortOptions = false,
@@ -38,6 +41,7 @@ import java.util.concurrent.Callable;
             "  ./bottleneck sample runs/vae --count 64 --out samples.png",
             "  ./bottleneck sample runs/vae --count 64 --temperature 0.7 --out cool.png",
             "  ./bottleneck sample runs/ae --sampler gmm:10 --count 64 --out ae-gmm.png",
+            "  ./bottleneck sample runs/vq --count 64 --out vq-samples.png",
         })
 final class SampleCommand implements Callable<Integer> {
 
@@ -58,11 +62,13 @@ final class SampleCommand implements Callable<Integer> {
 
     @Option(names = "--temperature", paramLabel = "T", defaultValue = "1",
             description = "Scale of the codes' spread around the mean: 1 samples the distribution, below 1 gives more typical "
-                    + "images (default: ${DEFAULT-VALUE}).")
+                    + "images; for --sampler codes each index's probability p becomes p^(1/T), 0 takes the most frequent "
+                    + "(default: ${DEFAULT-VALUE}).")
     double temperature;
 
     @Option(names = "--sampler", paramLabel = "S",
-            description = "prior (VAE), gaussian or gmm:N (fitted to the training codes). Default: prior for a VAE, else gaussian.")
+            description = "prior (VAE), gaussian or gmm:N (fitted to the training codes), codes (discrete models: the histogram of "
+                    + "their integer codes). Default: prior for a VAE, codes for a discrete model, else gaussian.")
     String sampler;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")

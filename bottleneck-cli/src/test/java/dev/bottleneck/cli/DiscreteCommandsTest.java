@@ -170,4 +170,52 @@ class DiscreteCommandsTest {
         }
         assertThat(run("retrieve", vq, "--data", "folder:" + images).err()).contains("retrieve needs --model binary");
     }
+
+    @Test
+    void selfAugmentedTrainingLogsItsTermsAndGridCodesRoundTrip() throws Exception {
+        Path imsat = tmp.resolve("imsat");
+        run("train", "--data", "folder:" + images, "--model", "categorical", "--arch", "mlp", "--hidden", "16", "--batch-norm",
+                "--latent", "3", "--categories", "3", "--usage-weight", "0.4", "--entropy-weight", "0.1", "--vat-weight", "1",
+                "--vat-epsilon", "0.5", "--epochs", "2", "--batch", "8", "--no-pictures", "--quiet", "--out", imsat).ok();
+        JsonNode last = JSON.readTree(Cli.lines(imsat.resolve("metrics.jsonl")).get(1));
+        assertThat(last.at("/train_terms/self_augmentation").asDouble()).as(last.toString()).isGreaterThanOrEqualTo(0.0);
+        assertThat(last.at("/train_terms/conditional_entropy").isMissingNode()).as(last.toString()).isFalse();
+        assertThat(run("info", imsat).ok().out()).contains("virtual adversarial self-augmentation x 1.0").contains("batch norm");
+
+        // a 2x2 grid of VQ codes on 8x8 images: 4 indices per image, which decode to the reconstruction
+        Path grid = tmp.resolve("grid");
+        run("train", "--data", "folder:" + images, "--model", "vq", "--arch", "conv-grid", "--channels", "4,8", "--latent", "16",
+                "--code-dim", "4", "--codebook-size", "8", "--loss", "bce", "--epochs", "2", "--batch", "8", "--no-pictures", "--quiet",
+                "--out", grid).ok();
+        Path codes = tmp.resolve("grid.npy");
+        run("encode", grid, "--data", "folder:" + images, "--out", codes).ok();
+        NpyArray a = NpyFiles.read(codes);
+        assertThat(a.shape()[1]).isEqualTo(4);
+        Path fromCodes = tmp.resolve("grid-decoded.npy");
+        run("decode", grid, "--codes", codes, "--out", fromCodes).ok();
+        Path floats = tmp.resolve("grid-z.npy");
+        run("encode", grid, "--data", "folder:" + images, "--float", "--out", floats).ok();
+        assertThat(NpyFiles.read(floats).shape()[1]).isEqualTo(16);
+        Path fromFloats = tmp.resolve("grid-decoded-z.npy");
+        run("decode", grid, "--codes", floats, "--float", "--out", fromFloats).ok();
+        assertThat(NpyFiles.read(fromCodes).values()).containsExactly(NpyFiles.read(fromFloats).values());
+        Cli.Result ae = run("train", "--data", "folder:" + images, "--model", "ae", "--arch", "conv-grid", "--channels", "4,8",
+                "--latent", "16", "--out", tmp.resolve("ae-grid"));
+        assertThat(ae.code()).isEqualTo(Main.INVALID_INPUT);
+        assertThat(ae.err()).contains("use --model vq or --model fsq");
+        assertThat(tmp.resolve("ae-grid")).doesNotExist();
+    }
+
+    @Test
+    void discreteModelsSampleTheirCodeHistogramAndInterpolateThroughCodes() throws Exception {
+        Path png = tmp.resolve("samples.png");
+        String out = run("sample", vq, "--count", "6", "--out", png).ok().err();
+        assertThat(out).contains("sampler codes");
+        assertThat(Cli.readPng(png).getWidth()).isPositive();
+        Path path = tmp.resolve("path.png");
+        assertThat(run("interpolate", categorical, "--data", "folder:" + images, "--from", "0", "--to", "1", "--steps", "4",
+                "--out", path).ok().err()).contains("quantized");
+        Cli.Result plain = run("sample", categorical, "--sampler", "prior", "--out", tmp.resolve("p.png"));
+        assertThat(plain.code()).isEqualTo(Main.INVALID_INPUT);
+    }
 }

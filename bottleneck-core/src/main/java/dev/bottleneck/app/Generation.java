@@ -1,6 +1,7 @@
 package dev.bottleneck.app;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.NDManager;
 import dev.bottleneck.InvalidInputException;
 import dev.bottleneck.data.DataSources;
@@ -30,20 +31,35 @@ public final class Generation {
      * training data (a plain autoencoder has no prior).
      *
      * @param lm the model
-     * @param spec {@code prior} (VAEs only), {@code gaussian} or {@code gmm:N}; {@code null} for the
-     *     default ({@code prior} for a VAE, {@code gaussian} otherwise)
+     * @param spec {@code prior} (VAEs only), {@code gaussian}, {@code gmm:N} or {@code codes}
+     *     (discrete models only: the histogram of their integer codes); {@code null} for the default
+     *     ({@code prior} for a VAE, {@code codes} for a discrete code, {@code gaussian} otherwise)
      * @param opts file options for reading the training data
      * @param seed seeds a mixture's initialisation
      * @param steps receives step messages
      * @param progress receives the number of training examples encoded (may be null)
      * @return the fitted sampler
-     * @throws InvalidInputException for {@code prior} on a model without one
+     * @throws InvalidInputException for {@code prior} on a model without one, {@code codes} on a
+     *     continuous code
      */
     public static LatentSampler sampler(LoadedModel lm, Samplers.Spec spec, DataSources.Options opts, long seed,
                                         TrainingRun.Steps steps, IntConsumer progress) {
         String type = lm.manifest().model().type();
         boolean prior = lm.manifest().model().modelType().capabilities().prior();
-        Samplers.Spec s = spec != null ? spec : Samplers.parse(prior ? "prior" : "gaussian");
+        boolean discrete = lm.manifest().model().modelType().capabilities().discreteCodes();
+        Samplers.Spec s = spec != null ? spec : Samplers.parse(prior ? "prior" : discrete ? "codes" : "gaussian");
+        if (s.kind().equals("codes")) {
+            if (!discrete) {
+                throw new InvalidInputException(lm.directory().path(), "is a '" + type + "' model, whose code is continuous; --sampler codes "
+                        + "is for discrete codes (binary, categorical, vq, fsq): use gaussian or gmm:N");
+            }
+            steps.step("encoding the training data to count its codes");
+            Dataset train = lm.loadTrainingData(opts);
+            int[] indices = Codes.encodeIndices(lm.model(), train, lm.manifest().input().scaling());
+            steps.step("counting " + train.size() + " codes");
+            return dev.bottleneck.sample.EmpiricalCodeSampler.fit(indices, lm.model().codeWidth(),
+                    (int) ((dev.bottleneck.latent.DiscreteLatent) lm.model().latent()).codebookSize());
+        }
         if (s.kind().equals("prior") && !prior) {
             throw new InvalidInputException(lm.directory().path(), "is a '" + type + "' model, which has no prior; use --sampler gaussian or gmm:N "
                     + "(fitted to the codes of its training data), or train --model vae");
@@ -70,6 +86,9 @@ public final class Generation {
      * @return decoded images {@code (n, ...inputShape)}, model scale
      */
     public static float[] sample(Autoencoder model, LatentSampler sampler, int n, double temperature, long seed) {
+        if (sampler instanceof dev.bottleneck.sample.EmpiricalCodeSampler) {
+            return Codes.decodeIndices(model, sampler.sample(n, temperature, seed), null);
+        }
         return Codes.decode(model, sampler.sample(n, temperature, seed));
     }
 
@@ -123,7 +142,8 @@ public final class Generation {
 
     /**
      * Interpolates between two examples: in latent space (their codes, the posterior means for a
-     * VAE, decoded along {@link #path}) and in pixel space (a cross-fade of the inputs).
+     * VAE, decoded along {@link #path}; for a discrete code the path between the encoder outputs,
+     * each point quantized, so the row walks through codes the model can produce) and in pixel space (a cross-fade of the inputs).
      *
      * @param model the model
      * @param data the dataset
@@ -149,16 +169,30 @@ public final class Generation {
         Dataset pair = data.subset(new int[] {from, to}, data.name());
         int d = model.config().inputSize();
         float[] x;
-        float[] codes;
+        float[] latent;
         try (NDManager m = model.manager().newSubManager()) {
             NDArray xa = PreparedData.toArray(pair, scaling, m);
             x = xa.toFloatArray();
-            codes = model.encode(xa).toFloatArray();
+            if (model.latent() instanceof dev.bottleneck.latent.DiscreteLatent dl) {
+                // a discrete code: the path runs between the encoder outputs and each point is
+                // quantized, so every decoded image comes from a code the model can produce
+                NDArray h = model.encoderOutput(xa, false);
+                Shape hs = h.getShape();
+                int e = (int) (hs.size() / 2);
+                float[] hf = h.toFloatArray();
+                float[] hp = path(java.util.Arrays.copyOfRange(hf, 0, e), java.util.Arrays.copyOfRange(hf, e, 2 * e), steps, slerp);
+                long[] shape = hs.getShape().clone();
+                shape[0] = steps;
+                NDArray z = dl.code(m.create(hp, new Shape(shape)));
+                latent = model.decode(z.reshape(steps, -1)).toFloatArray();
+            } else {
+                float[] codes = model.encode(xa).toFloatArray();
+                int k = model.config().latent();
+                float[] a = java.util.Arrays.copyOfRange(codes, 0, k);
+                float[] b = java.util.Arrays.copyOfRange(codes, k, 2 * k);
+                latent = Codes.decode(model, path(a, b, steps, slerp));
+            }
         }
-        int k = model.config().latent();
-        float[] a = java.util.Arrays.copyOfRange(codes, 0, k);
-        float[] b = java.util.Arrays.copyOfRange(codes, k, 2 * k);
-        float[] latent = Codes.decode(model, path(a, b, steps, slerp));
         float[] pixels = new float[steps * d];
         for (int s = 0; s < steps; s++) {
             double t = s / (double) (steps - 1);

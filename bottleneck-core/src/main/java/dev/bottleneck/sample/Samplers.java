@@ -8,7 +8,8 @@ import java.util.SplittableRandom;
 /**
  * Sampler specs and fitting: {@code prior} (a VAE's {@code N(0, I)}), {@code gaussian} (one
  * full-covariance Gaussian fitted to training codes), {@code gmm:N} (a mixture of {@code N}
- * full-covariance Gaussians fitted by EM).
+ * full-covariance Gaussians fitted by EM), {@code codes} (the histogram of a discrete model's
+ * integer codes, {@link EmpiricalCodeSampler}).
  */
 public final class Samplers {
 
@@ -20,14 +21,14 @@ public final class Samplers {
     /**
      * A parsed sampler spec.
      *
-     * @param kind {@code prior}, {@code gaussian} or {@code gmm}
+     * @param kind {@code prior}, {@code gaussian}, {@code gmm} or {@code codes}
      * @param components mixture components for {@code gmm}, else 1
      */
     public record Spec(String kind, int components) {
 
-        /** @return whether this sampler is fitted to training codes */
+        /** @return whether this sampler is fitted to the float codes of the training data */
         public boolean needsCodes() {
-            return !kind.equals("prior");
+            return !kind.equals("prior") && !kind.equals("codes");
         }
 
         @Override
@@ -37,13 +38,13 @@ public final class Samplers {
     }
 
     /**
-     * @param spec {@code prior}, {@code gaussian} or {@code gmm:N}
+     * @param spec {@code prior}, {@code gaussian}, {@code gmm:N} or {@code codes}
      * @return the parsed spec
      * @throws InvalidInputException for an unknown kind or {@code N < 1}
      */
     public static Spec parse(String spec) {
         String s = spec == null ? "" : spec.trim().toLowerCase(Locale.ROOT);
-        if (s.equals("prior") || s.equals("gaussian")) {
+        if (s.equals("prior") || s.equals("gaussian") || s.equals("codes")) {
             return new Spec(s, 1);
         }
         if (s.startsWith("gmm:")) {
@@ -58,7 +59,7 @@ public final class Samplers {
             }
             return new Spec("gmm", c);
         }
-        throw new InvalidInputException("unknown --sampler '" + spec + "' (known: prior, gaussian, gmm:N)");
+        throw new InvalidInputException("unknown --sampler '" + spec + "' (known: prior, gaussian, gmm:N, codes)");
     }
 
     /**
@@ -69,9 +70,13 @@ public final class Samplers {
      * @param k the code size
      * @param seed seeds the mixture's initialisation and subset
      * @return the sampler
+     * @throws IllegalArgumentException for {@code codes}, which is fitted to integer codes ({@link
+     *     EmpiricalCodeSampler#fit})
      */
     public static LatentSampler fit(Spec spec, float[] codes, int k, long seed) {
         switch (spec.kind()) {
+            case "codes":
+                throw new IllegalArgumentException("the codes sampler is fitted to integer codes: EmpiricalCodeSampler.fit");
             case "prior":
                 return new PriorSampler(k);
             case "gaussian":
