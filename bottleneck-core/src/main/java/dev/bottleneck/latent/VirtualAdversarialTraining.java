@@ -30,9 +30,28 @@ import java.util.function.UnaryOperator;
  */
 public final class VirtualAdversarialTraining {
 
+    /** The L2 norm of the power iteration's probe that IMSAT's code uses. */
+    public static final double XI = 10;
+
     private final double weight;
     private final double epsilon;
     private final double xi;
+
+    /**
+     * The term with IMSAT's probe norm {@link #XI}, or none.
+     *
+     * @param weight the weight, {@code >= 0}; 0 for none
+     * @param epsilon the perturbation's L2 norm, {@code > 0} when {@code weight > 0}
+     * @return the term, or {@code null} when {@code weight == 0}
+     * @throws InvalidInputException if the weight is negative or not finite, or epsilon is not
+     *     positive while the weight is
+     */
+    public static VirtualAdversarialTraining ofWeight(double weight, double epsilon) {
+        if (!(weight >= 0) || Double.isInfinite(weight)) {
+            throw new InvalidInputException("--vat-weight must be a finite number >= 0, got " + weight);
+        }
+        return weight > 0 ? new VirtualAdversarialTraining(weight, epsilon, XI) : null;
+    }
 
     /**
      * @param weight the term's weight, {@code > 0}

@@ -16,6 +16,18 @@ public final class DiscreteCodes {
     /** Rows per encoder call when measuring code usage. */
     public static final int ROWS = 1000;
 
+    /**
+     * The command-line options of the information-maximizing terms that binary and categorical
+     * codes share: the conditional entropy and virtual adversarial self-augmentation.
+     */
+    public static final java.util.List<ModelType.CliOption> SELF_AUGMENTATION_OPTIONS = java.util.List.of(
+            new ModelType.CliOption("--entropy-weight", "W", "binary / categorical: weight of the conditional entropy of the code given the "
+                    + "input, which makes codes certain (default 0)."),
+            new ModelType.CliOption("--vat-weight", "W", "binary / categorical: weight of the self-augmentation term KL(q(code|x) || "
+                    + "q(code|x + r_adv)), r_adv a virtual adversarial perturbation (IMSAT; default 0 = off; a step costs about 2.5x)."),
+            new ModelType.CliOption("--vat-epsilon", "E", "binary / categorical: L2 norm of r_adv over a whole example, model scale "
+                    + "(default 1.0; MNIST images in [0,1] are about 9.3 long)."));
+
     private DiscreteCodes() {}
 
     /**

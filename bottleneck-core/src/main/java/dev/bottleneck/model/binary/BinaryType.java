@@ -39,12 +39,7 @@ public final class BinaryType implements DiscreteModelType {
         public Options {
             mode = BinaryLatent.Mode.parse(mode == null ? "stochastic" : mode).name().toLowerCase(java.util.Locale.ROOT);
             new BinaryLatent(1, null, balanceWeight, entropyWeight);
-            if (!(vatWeight >= 0) || Double.isInfinite(vatWeight)) {
-                throw new InvalidInputException("--vat-weight must be a finite number >= 0, got " + vatWeight);
-            }
-            if (vatWeight > 0) {
-                new dev.bottleneck.latent.VirtualAdversarialTraining(vatWeight, vatEpsilon, VAT_XI);
-            }
+            dev.bottleneck.latent.VirtualAdversarialTraining.ofWeight(vatWeight, vatEpsilon);
         }
 
         /**
@@ -65,8 +60,6 @@ public final class BinaryType implements DiscreteModelType {
         }
     }
 
-    /** The L2 norm of the power iteration's probe (IMSAT's code uses 10). */
-    static final double VAT_XI = 10;
 
     @Override
     public String name() {
@@ -80,16 +73,11 @@ public final class BinaryType implements DiscreteModelType {
 
     @Override
     public List<CliOption> cliOptions() {
-        return List.of(new CliOption("--binary-mode", "MODE",
+        List<CliOption> own = List.of(new CliOption("--binary-mode", "MODE",
                 "binary: stochastic (Bernoulli samples in training, the default) or deterministic (threshold throughout)."),
                 new CliOption("--balance-weight", "W", "binary: weight of sum over bits of log 2 - H(mean bit), which keeps each bit "
-                        + "on for half the data (default 0)."),
-                new CliOption("--entropy-weight", "W", "binary / categorical: weight of the conditional entropy of the code given the "
-                        + "input, which makes codes certain (default 0)."),
-                new CliOption("--vat-weight", "W", "binary / categorical: weight of the self-augmentation term KL(q(code|x) || "
-                        + "q(code|x + r_adv)), r_adv a virtual adversarial perturbation (IMSAT; default 0 = off; a step costs about 2.5x)."),
-                new CliOption("--vat-epsilon", "E", "binary / categorical: L2 norm of r_adv over a whole example, model scale "
-                        + "(default 1.0; MNIST images in [0,1] are about 9.3 long)."));
+                        + "on for half the data (default 0)."));
+        return java.util.stream.Stream.concat(own.stream(), DiscreteCodes.SELF_AUGMENTATION_OPTIONS.stream()).toList();
     }
 
     @Override
@@ -129,7 +117,7 @@ public final class BinaryType implements DiscreteModelType {
     @Override
     public dev.bottleneck.latent.VirtualAdversarialTraining selfAugmentation(ModelConfig c) {
         Options o = c.options(Options.class);
-        return o.vatWeight() > 0 ? new dev.bottleneck.latent.VirtualAdversarialTraining(o.vatWeight(), o.vatEpsilon(), VAT_XI) : null;
+        return dev.bottleneck.latent.VirtualAdversarialTraining.ofWeight(o.vatWeight(), o.vatEpsilon());
     }
 
     @Override

@@ -73,12 +73,7 @@ public final class CategoricalType implements DiscreteModelType {
             if (!(entropyWeight >= 0) || Double.isInfinite(entropyWeight)) {
                 throw new InvalidInputException("--entropy-weight must be a finite number >= 0, got " + entropyWeight);
             }
-            if (!(vatWeight >= 0) || Double.isInfinite(vatWeight)) {
-                throw new InvalidInputException("--vat-weight must be a finite number >= 0, got " + vatWeight);
-            }
-            if (vatWeight > 0) {
-                new dev.bottleneck.latent.VirtualAdversarialTraining(vatWeight, vatEpsilon, VAT_XI);
-            }
+            dev.bottleneck.latent.VirtualAdversarialTraining.ofWeight(vatWeight, vatEpsilon);
         }
 
         @Override
@@ -91,8 +86,6 @@ public final class CategoricalType implements DiscreteModelType {
         }
     }
 
-    /** The L2 norm of the power iteration's probe (IMSAT's code uses 10). */
-    static final double VAT_XI = 10;
 
     private static final Options DEFAULT = new Options(10, true, 1.0, 0.5, 0.03, 0, 0, 0.1, 0, 0, 1.0);
 
@@ -108,7 +101,7 @@ public final class CategoricalType implements DiscreteModelType {
 
     @Override
     public List<CliOption> cliOptions() {
-        return List.of(
+        List<CliOption> own = List.of(
                 new CliOption("--categories", "C", "categorical: categories per group (default 10); --latent = groups x C + --style."),
                 new CliOption("--soft", "on|off", "categorical: soft samples in training instead of straight-through one-hot ones (default off)."),
                 new CliOption("--temperature", "T", "categorical: initial Gumbel-softmax temperature (default 1)."),
@@ -118,13 +111,8 @@ public final class CategoricalType implements DiscreteModelType {
                 new CliOption("--categorical-kl", "W",
                         "categorical: weight of KL(q(y|x) || uniform) per group in nats, beside the per-pixel reconstruction loss (default 0)."),
                 new CliOption("--usage-weight", "W", "categorical: weight of log C - H(batch-mean q(y|x)), which keeps every category "
-                        + "in use (default 0.1; 0 lets MNIST models collapse onto one category)."),
-                new CliOption("--entropy-weight", "W", "binary / categorical: weight of the conditional entropy of the code given the "
-                        + "input, which makes codes certain (default 0)."),
-                new CliOption("--vat-weight", "W", "binary / categorical: weight of the self-augmentation term KL(q(code|x) || "
-                        + "q(code|x + r_adv)), r_adv a virtual adversarial perturbation (IMSAT; default 0 = off; a step costs about 2.5x)."),
-                new CliOption("--vat-epsilon", "E", "binary / categorical: L2 norm of r_adv over a whole example, model scale "
-                        + "(default 1.0; MNIST images in [0,1] are about 9.3 long)."));
+                        + "in use (default 0.1; 0 lets MNIST models collapse onto one category)."));
+        return java.util.stream.Stream.concat(own.stream(), DiscreteCodes.SELF_AUGMENTATION_OPTIONS.stream()).toList();
     }
 
     @Override
@@ -179,7 +167,7 @@ public final class CategoricalType implements DiscreteModelType {
     @Override
     public dev.bottleneck.latent.VirtualAdversarialTraining selfAugmentation(ModelConfig c) {
         Options o = c.options(Options.class);
-        return o.vatWeight() > 0 ? new dev.bottleneck.latent.VirtualAdversarialTraining(o.vatWeight(), o.vatEpsilon(), VAT_XI) : null;
+        return dev.bottleneck.latent.VirtualAdversarialTraining.ofWeight(o.vatWeight(), o.vatEpsilon());
     }
 
     @Override
