@@ -33,6 +33,38 @@ public final class VirtualAdversarialTraining {
     /** The L2 norm of the power iteration's probe that IMSAT's code uses. */
     public static final double XI = 10;
 
+    /** IMSAT's radius: this fraction of the distance to the 10th nearest neighbour. */
+    public static final double RADIUS_FRACTION = 0.25;
+
+    /**
+     * IMSAT's radius for a data set: {@link #RADIUS_FRACTION} times the mean distance from an
+     * example to its 10th nearest neighbour (over 2,000 sampled examples; IMSAT uses each
+     * example's own distance).
+     *
+     * @param train the training inputs {@code (N, ...)}, model scale
+     * @param seed seeds the sample
+     * @return the radius, model-scale L2 units
+     */
+    public static double radiusFor(NDArray train, long seed) {
+        return RADIUS_FRACTION * dev.bottleneck.eval.NeighbourRadius.meanKthDistance(train, 10, 2000, seed);
+    }
+
+    /**
+     * Checks the two options of the term as a model type stores them.
+     *
+     * @param weight {@code >= 0}
+     * @param epsilon {@code > 0}, or 0 for "set from the training data" ({@link #radiusFor})
+     * @throws InvalidInputException naming the option
+     */
+    public static void checkOptions(double weight, double epsilon) {
+        if (!(weight >= 0) || Double.isInfinite(weight)) {
+            throw new InvalidInputException("--vat-weight must be a finite number >= 0, got " + weight);
+        }
+        if (!(epsilon >= 0) || Double.isInfinite(epsilon)) {
+            throw new InvalidInputException("--vat-epsilon must be a positive number or auto, got " + epsilon);
+        }
+    }
+
     private final double weight;
     private final double epsilon;
     private final double xi;
@@ -44,11 +76,13 @@ public final class VirtualAdversarialTraining {
      * @param epsilon the perturbation's L2 norm, {@code > 0} when {@code weight > 0}
      * @return the term, or {@code null} when {@code weight == 0}
      * @throws InvalidInputException if the weight is negative or not finite, or epsilon is not
-     *     positive while the weight is
+     *     positive while the weight is (0, "auto", must have been bound to the training data)
      */
     public static VirtualAdversarialTraining ofWeight(double weight, double epsilon) {
-        if (!(weight >= 0) || Double.isInfinite(weight)) {
-            throw new InvalidInputException("--vat-weight must be a finite number >= 0, got " + weight);
+        checkOptions(weight, epsilon);
+        if (weight > 0 && epsilon == 0) {
+            throw new InvalidInputException("--vat-epsilon auto is set from the training data when training starts; "
+                    + "this model was built without it: give --vat-epsilon E");
         }
         return weight > 0 ? new VirtualAdversarialTraining(weight, epsilon, XI) : null;
     }

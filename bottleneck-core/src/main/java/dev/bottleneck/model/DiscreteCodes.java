@@ -25,8 +25,28 @@ public final class DiscreteCodes {
                     + "input, which makes codes certain (default 0)."),
             new ModelType.CliOption("--vat-weight", "W", "binary / categorical: weight of the self-augmentation term KL(q(code|x) || "
                     + "q(code|x + r_adv)), r_adv a virtual adversarial perturbation (IMSAT; default 0 = off; a step costs about 2.5x)."),
-            new ModelType.CliOption("--vat-epsilon", "E", "binary / categorical: L2 norm of r_adv over a whole example, model scale "
-                    + "(default 1.0; MNIST images in [0,1] are about 9.3 long)."));
+            new ModelType.CliOption("--vat-epsilon", "E|auto", "binary / categorical: L2 norm of r_adv over a whole example, model "
+                    + "scale (default auto: IMSAT's radius, 0.25 x the mean distance from a training example to its 10th nearest "
+                    + "neighbour, computed when training starts and saved in model.json; 1.26 for MNIST in [0,1])."));
+
+    /**
+     * Reads {@code --vat-epsilon}.
+     *
+     * @param given the type options given on the command line
+     * @return the radius, or 0 for {@code auto} (also when the option is not given)
+     * @throws InvalidInputException if the value is neither {@code auto} nor a positive number
+     */
+    public static double vatEpsilon(Map<String, String> given) {
+        String v = given.get("--vat-epsilon");
+        if (v == null || v.trim().equalsIgnoreCase("auto")) {
+            return 0;
+        }
+        double e = number("--vat-epsilon", v);
+        if (!(e > 0)) {
+            throw new InvalidInputException("--vat-epsilon must be a positive number or auto, got " + v.trim());
+        }
+        return e;
+    }
 
     private DiscreteCodes() {}
 

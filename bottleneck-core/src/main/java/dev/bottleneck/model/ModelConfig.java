@@ -130,6 +130,16 @@ public record ModelConfig(
     }
 
     /**
+     * @param o new type options
+     * @return a checked copy of this config with them
+     * @throws InvalidInputException if the type refuses them
+     */
+    public ModelConfig withOptions(TypeOptions o) {
+        return new ModelConfig(version, type, arch, inputShape, latent, hidden, channels, activation, latentActivation, loss, output,
+                noise, penalty, tied, batchNorm, o).checked();
+    }
+
+    /**
      * @param kind the record class of a type's options
      * @param <T> that class
      * @return the options if they are of that class, else null

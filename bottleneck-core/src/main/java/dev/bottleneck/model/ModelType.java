@@ -153,6 +153,20 @@ public interface ModelType {
     }
 
     /**
+     * Binds settings that depend on the training data, once it is known and before the model is
+     * built (a new run only; a resumed one keeps its config): for example the virtual adversarial
+     * radius set from the data's nearest-neighbour distances ({@code --vat-epsilon auto}).
+     *
+     * @param config a validated config of this type
+     * @param train the training inputs {@code (N, ...inputShape)}, model scale
+     * @param seed seeds any sampling
+     * @return the config to train, {@code config} itself by default
+     */
+    default ModelConfig bindToData(ModelConfig config, ai.djl.ndarray.NDArray train, long seed) {
+        return config;
+    }
+
+    /**
      * Self-augmented training of the code (IMSAT): a term that keeps each example's code
      * distribution where its input moves by a virtual adversarial perturbation. Only types whose
      * latent layer is a {@link dev.bottleneck.latent.CodeDistribution} can have one; the default

@@ -157,4 +157,35 @@ class SelfAugmentationTest {
         assertThatThrownBy(() -> new VirtualAdversarialTraining(1, 1, 1).loss(null, null, null, null, null))
                 .isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void theRadiusIsAQuarterOfTheMeanDistanceToThe10thNeighbourAndAutoIsBoundToTheData() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // ten points on a line, 1 apart: the nearest other point is 1 away; the 2nd is 2 away
+            // for the two ends and 1 for the others
+            float[] line = new float[10];
+            for (int i = 0; i < 10; i++) {
+                line[i] = i;
+            }
+            NDArray x = m.create(line, new Shape(10, 1));
+            assertThat(dev.bottleneck.eval.NeighbourRadius.meanKthDistance(x, 1, 100, 0)).isCloseTo(1.0, within(1e-6));
+            assertThat(dev.bottleneck.eval.NeighbourRadius.meanKthDistance(x, 2, 100, 0)).isCloseTo(1.2, within(1e-6));
+            assertThatThrownBy(() -> dev.bottleneck.eval.NeighbourRadius.meanKthDistance(x, 10, 100, 0))
+                    .isInstanceOf(InvalidInputException.class);
+
+            ModelConfig auto = ModelConfig.builder().type("categorical").arch("mlp").inputShape(1).hidden(4).latent(3).loss("mse")
+                    .output("none").options(new CategoricalType.Options(3, true, 1, 0.5, 0.03, 0, 0, 0.1, 0, 1, 0)).build();
+            assertThatThrownBy(() -> Autoencoder.create(auto, 1)).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("--vat-epsilon auto");
+            float[] many = new float[200];
+            for (int i = 0; i < 200; i++) {
+                many[i] = i * 0.5f;
+            }
+            ModelConfig bound = auto.modelType().bindToData(auto, m.create(many, new Shape(200, 1)), 0);
+            // the 10th neighbour of an interior point is 5 steps of 0.5 away: 2.5; a quarter of that
+            assertThat(bound.options(CategoricalType.Options.class).vatEpsilon()).isBetween(0.6, 0.9);
+            ModelConfig fixed = auto.withOptions(auto.options(CategoricalType.Options.class).withVatEpsilon(2));
+            assertThat(fixed.modelType().bindToData(fixed, m.create(many, new Shape(200, 1)), 0)).isSameAs(fixed);
+        }
+    }
 }

@@ -30,7 +30,9 @@ public final class BinaryType implements DiscreteModelType {
      * @param entropyWeight weight of {@code mean_x sum_k H(p_k(x))}, nats: certain bits (0: off)
      * @param vatWeight weight of the self-augmentation term {@code KL(q(b|x) || q(b|x + r_adv))}
      *     ({@link dev.bottleneck.latent.VirtualAdversarialTraining}; 0: off)
-     * @param vatEpsilon the L2 norm of {@code r_adv} over a whole example, model scale
+     * @param vatEpsilon the L2 norm of {@code r_adv} over a whole example, model scale; 0 for
+     *     "auto", set from the training data when training starts ({@link
+     *     dev.bottleneck.latent.VirtualAdversarialTraining#radiusFor})
      */
     public record Options(@JsonProperty("mode") String mode, @JsonProperty("balance_weight") double balanceWeight,
                           @JsonProperty("entropy_weight") double entropyWeight, @JsonProperty("vat_weight") double vatWeight,
@@ -39,7 +41,15 @@ public final class BinaryType implements DiscreteModelType {
         public Options {
             mode = BinaryLatent.Mode.parse(mode == null ? "stochastic" : mode).name().toLowerCase(java.util.Locale.ROOT);
             new BinaryLatent(1, null, balanceWeight, entropyWeight);
-            dev.bottleneck.latent.VirtualAdversarialTraining.ofWeight(vatWeight, vatEpsilon);
+            dev.bottleneck.latent.VirtualAdversarialTraining.checkOptions(vatWeight, vatEpsilon);
+        }
+
+        /**
+         * @param epsilon the virtual adversarial radius
+         * @return these options with it
+         */
+        public Options withVatEpsilon(double epsilon) {
+            return new Options(mode, balanceWeight, entropyWeight, vatWeight, epsilon);
         }
 
         /**
@@ -56,7 +66,7 @@ public final class BinaryType implements DiscreteModelType {
             return config.latent() + " bits, " + mode + " in training, straight-through gradient"
                     + (balanceWeight > 0 ? ", bit balance x " + balanceWeight : "")
                     + (entropyWeight > 0 ? ", conditional entropy x " + entropyWeight : "")
-                    + (vatWeight > 0 ? ", virtual adversarial self-augmentation x " + vatWeight + " (epsilon " + vatEpsilon + ")" : "");
+                    + (vatWeight > 0 ? ", virtual adversarial self-augmentation x " + vatWeight + " (epsilon " + (vatEpsilon == 0 ? "auto" : vatEpsilon) + ")" : "");
         }
     }
 
@@ -86,7 +96,7 @@ public final class BinaryType implements DiscreteModelType {
                 given.containsKey("--balance-weight") ? DiscreteCodes.number("--balance-weight", given.get("--balance-weight")) : 0,
                 given.containsKey("--entropy-weight") ? DiscreteCodes.number("--entropy-weight", given.get("--entropy-weight")) : 0,
                 given.containsKey("--vat-weight") ? DiscreteCodes.number("--vat-weight", given.get("--vat-weight")) : 0,
-                given.containsKey("--vat-epsilon") ? DiscreteCodes.number("--vat-epsilon", given.get("--vat-epsilon")) : 1.0);
+                DiscreteCodes.vatEpsilon(given));
     }
 
     @Override
@@ -112,6 +122,15 @@ public final class BinaryType implements DiscreteModelType {
     @Override
     public TypeOptions exampleOptions(int latent) {
         return new Options("stochastic", 0.4, 0.1, 1.0, 1.0);
+    }
+
+    @Override
+    public ModelConfig bindToData(ModelConfig c, ai.djl.ndarray.NDArray train, long seed) {
+        Options o = c.options(Options.class);
+        if (o == null || o.vatWeight() == 0 || o.vatEpsilon() != 0) {
+            return c;
+        }
+        return c.withOptions(o.withVatEpsilon(dev.bottleneck.latent.VirtualAdversarialTraining.radiusFor(train, seed)));
     }
 
     @Override

@@ -46,7 +46,8 @@ public final class CategoricalType implements DiscreteModelType {
      *     ({@link dev.bottleneck.latent.VirtualAdversarialTraining}); 0 leaves it out (it costs two
      *     more encoder passes and one more backward pass per step)
      * @param vatEpsilon the L2 norm of the virtual adversarial perturbation {@code r_adv}, model
-     *     scale over a whole example
+     *     scale over a whole example; 0 for "auto", set from the training data when training starts
+     *     ({@link dev.bottleneck.latent.VirtualAdversarialTraining#radiusFor})
      */
     public record Options(@JsonProperty("categories") int categories, @JsonProperty("hard") boolean hard,
                           @JsonProperty("temperature") double temperature, @JsonProperty("temperature_min") double temperatureMin,
@@ -73,7 +74,16 @@ public final class CategoricalType implements DiscreteModelType {
             if (!(entropyWeight >= 0) || Double.isInfinite(entropyWeight)) {
                 throw new InvalidInputException("--entropy-weight must be a finite number >= 0, got " + entropyWeight);
             }
-            dev.bottleneck.latent.VirtualAdversarialTraining.ofWeight(vatWeight, vatEpsilon);
+            dev.bottleneck.latent.VirtualAdversarialTraining.checkOptions(vatWeight, vatEpsilon);
+        }
+
+        /**
+         * @param epsilon the virtual adversarial radius
+         * @return these options with it
+         */
+        public Options withVatEpsilon(double epsilon) {
+            return new Options(categories, hard, temperature, temperatureMin, annealRate, style, klWeight, usageWeight, entropyWeight,
+                    vatWeight, epsilon);
         }
 
         @Override
@@ -82,12 +92,12 @@ public final class CategoricalType implements DiscreteModelType {
                     + " Gumbel-softmax, temperature " + temperature + " -> " + temperatureMin + " (rate " + annealRate + "/epoch)"
                     + (style > 0 ? ", " + style + " style dimensions" : "") + (klWeight > 0 ? ", KL to uniform x " + klWeight : "") + (usageWeight > 0 ? ", usage term x " + usageWeight : "")
                     + (entropyWeight > 0 ? ", conditional entropy x " + entropyWeight : "")
-                    + (vatWeight > 0 ? ", virtual adversarial self-augmentation x " + vatWeight + " (epsilon " + vatEpsilon + ")" : "");
+                    + (vatWeight > 0 ? ", virtual adversarial self-augmentation x " + vatWeight + " (epsilon " + (vatEpsilon == 0 ? "auto" : vatEpsilon) + ")" : "");
         }
     }
 
 
-    private static final Options DEFAULT = new Options(10, true, 1.0, 0.5, 0.03, 0, 0, 0.1, 0, 0, 1.0);
+    private static final Options DEFAULT = new Options(10, true, 1.0, 0.5, 0.03, 0, 0, 0.1, 0, 0, 0);
 
     @Override
     public String name() {
@@ -130,7 +140,7 @@ public final class CategoricalType implements DiscreteModelType {
                 g.containsKey("--usage-weight") ? DiscreteCodes.number("--usage-weight", g.get("--usage-weight")) : DEFAULT.usageWeight(),
                 g.containsKey("--entropy-weight") ? DiscreteCodes.number("--entropy-weight", g.get("--entropy-weight")) : DEFAULT.entropyWeight(),
                 g.containsKey("--vat-weight") ? DiscreteCodes.number("--vat-weight", g.get("--vat-weight")) : DEFAULT.vatWeight(),
-                g.containsKey("--vat-epsilon") ? DiscreteCodes.number("--vat-epsilon", g.get("--vat-epsilon")) : DEFAULT.vatEpsilon());
+                DiscreteCodes.vatEpsilon(g));
     }
 
     @Override
@@ -162,6 +172,15 @@ public final class CategoricalType implements DiscreteModelType {
         return new CategoricalConfig((c.latent() - o.style()) / o.categories(), o.categories(), o.hard(),
                 new TemperatureSchedule(o.temperature(), o.temperatureMin(), o.annealRate(), TemperatureSchedule.Unit.EPOCH),
                 o.style() > 0 ? new CategoricalConfig.Continuous(o.style(), false) : null, o.klWeight(), o.usageWeight(), o.entropyWeight());
+    }
+
+    @Override
+    public ModelConfig bindToData(ModelConfig c, ai.djl.ndarray.NDArray train, long seed) {
+        Options o = c.options(Options.class);
+        if (o == null || o.vatWeight() == 0 || o.vatEpsilon() != 0) {
+            return c;
+        }
+        return c.withOptions(o.withVatEpsilon(dev.bottleneck.latent.VirtualAdversarialTraining.radiusFor(train, seed)));
     }
 
     @Override
