@@ -6,15 +6,15 @@
 # pixels and k-means on the codes of a plain autoencoder of the same code size (10).
 #
 # Usage: bench/cluster.sh        Env: OUT (bench/out/cluster-DATA-DATE), EPOCHS (10), SEEDS ("1 2 3"),
-#                                     DATA (mnist | fashion-mnist), EPSILON (1.26 for mnist, 1.07 for fashion-mnist:
-#                                     0.25 x the mean distance to the 10th nearest training image, as IMSAT)
+#                                     DATA (mnist | fashion-mnist), EPSILON (auto: 0.25 x the mean distance to the
+#                                     10th nearest training image, as IMSAT; 1.265 for mnist, 1.07 for fashion-mnist)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${DATA:-mnist}
 out="${OUT:-bench/out/cluster-$DATA-$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$out"
 EPOCHS=${EPOCHS:-10}
-case "$DATA" in mnist) EPS=${EPSILON:-1.26} ;; *) EPS=${EPSILON:-1.07} ;; esac
+EPS=${EPSILON:-auto}
 B=./bottleneck
 $B data fetch "$DATA" --quiet >/dev/null
 echo "date: $(date -Iseconds); machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); data $DATA; epochs $EPOCHS; epsilon $EPS" | tee "$out/machine.txt"

@@ -9,7 +9,7 @@
 #          self-augmentation 1.0 at radius EPSILON, beside the reconstruction loss
 #
 # Usage: bench/retrieval.sh   Env: OUT (bench/out/retrieval-DATE), EPOCHS (plain 15, imsat 10),
-#                                  BITS ("16 32 64"), RECIPES ("plain imsat"), EPSILON (1.26), SEED (1)
+#                                  BITS ("16 32 64"), RECIPES ("plain imsat"), EPSILON (auto), SEED (1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${OUT:-bench/out/retrieval-$(date +%Y%m%d-%H%M%S)}"
@@ -27,7 +27,7 @@ for recipe in ${RECIPES:-plain imsat}; do
       else
         $B train --data mnist --model binary --arch mlp --hidden 1200,1200 --batch-norm --latent "$bits" --loss bce \
           --epochs "${EPOCHS:-10}" --lr 0.002 --seed "${SEED:-1}" --balance-weight 0.4 --entropy-weight 0.1 --vat-weight 1 \
-          --vat-epsilon "${EPSILON:-1.26}" --out "$dir" --overwrite --quiet --no-pictures
+          --vat-epsilon "${EPSILON:-auto}" --out "$dir" --overwrite --quiet --no-pictures
       fi
     fi
     [[ -s "$out/retrieve-$recipe-$bits.json" ]] || $B retrieve "$dir" --data mnist:test --json --quiet > "$out/retrieve-$recipe-$bits.json"
