@@ -36,7 +36,7 @@ rows = {}
 for f in sorted(out.glob("cluster-*.json")):
     for m in json.loads(f.read_text())["methods"]:
         rows.setdefault(m["method"], []).append(m)
-secs = [float(p.read_text()) for p in sorted(out.glob("onehot-*.seconds"))]
+secs = [float(p.read_text().split()[-1]) for p in sorted(out.glob("onehot-*.seconds"))]
 print("| method | seeds | accuracy: mean (min-max) | NMI mean | ARI mean |")
 print("| --- | --- | --- | --- | --- |")
 for name, ms in rows.items():
