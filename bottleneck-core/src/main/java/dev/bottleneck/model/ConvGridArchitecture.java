@@ -47,7 +47,9 @@ public final class ConvGridArchitecture implements Architecture {
     }
 
     /**
-     * @param config the model config
+     * @param config the model config (its input shape and channels give the grid)
+     * @param width the number of values of the grid, {@code K} (the code size, or the encoder's
+     *     output width)
      * @return {@code D = K / (H' W')}, the channels of each grid position
      * @throws InvalidInputException if {@code K} is not a multiple of {@code H' W'}
      */
