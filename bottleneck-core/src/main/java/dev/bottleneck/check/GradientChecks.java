@@ -92,6 +92,8 @@ public final class GradientChecks {
                 () -> new Upsample2d(14, 14), new Shape(8, 32, 7, 7), true, 12)));
         cases.add(new Case("block", "upsample 14x14 -> 28x28", () -> GradientCheck.checkBlock("upsample 14x14 -> 28x28",
                 () -> new Upsample2d(28, 28), new Shape(8, 16, 14, 14), true, 13)));
+        cases.add(new Case("block", "factorized density, 4 channels", () -> GradientCheck.checkBlock("factorized density, 4 channels",
+                () -> new dev.bottleneck.codec.FactorizedDensity(4), new Shape(8, 4, 3, 3), true, 15)));
         cases.add(new Case("block", "linear 784 -> 64", () -> GradientCheck.checkBlock("linear 784 -> 64",
                 () -> Linear.builder().setUnits(64).build(), new Shape(32, 784), true, 14)));
         cases.add(new Case("block", "tied linear 64 -> 16 -> 64", () -> GradientCheck.checkBlock("tied linear 64 -> 16 -> 64", () -> {
