@@ -90,7 +90,7 @@ final class EvalCommand implements Callable<Integer> {
                 console.step("evaluating on " + d.name() + " (" + d.size() + " examples)");
                 ReconstructionMetrics rm = ReconstructionMetrics.evaluate(lm.model(), x, scaling, null);
                 Map<String, Object> out;
-                if (noPca) {
+                if (noPca || !lm.manifest().model().modelType().pcaBaseline()) {
                     out = new LinkedHashMap<>();
                     out.put("n", rm.n());
                     out.put("mse", rm.mse());

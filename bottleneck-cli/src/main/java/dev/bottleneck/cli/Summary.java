@@ -29,6 +29,10 @@ final class Summary {
             double gain = num(m.get("mse_vs_pca"));
             s.append(String.format(Locale.ROOT, ": %.0f%% %s error than PCA", Math.abs(gain) * 100, gain >= 0 ? "lower" : "higher"));
         }
+        if (m.get("bits_per_pixel_estimate") != null) {
+            s.append(String.format(Locale.ROOT, "; rate %.4f bits per pixel (%.1f bits per image, the density's estimate)",
+                    num(m.get("bits_per_pixel_estimate")), num(m.get("bits_per_image_estimate"))));
+        }
         if (m.get("elbo") != null) {
             s.append(String.format(Locale.ROOT, "; ELBO %.2f nats/image (recon %.2f, KL %.2f), %s/%s active units",
                     num(m.get("elbo")), num(m.get("recon")), num(m.get("kl")), m.get("active_units"), m.get("latent")));

@@ -323,9 +323,10 @@ public final class TrainingRun {
                     // ---- final evaluation
                     CrashPoint.reach("final-evaluation");
                     steps.step("evaluating on " + testName + " (" + testSize + " examples)"
-                            + (config.undercomplete() ? " and fitting PCA-" + config.latent() : ""));
+                            + (config.undercomplete() && config.modelType().pcaBaseline() ? " and fitting PCA-" + config.latent() : ""));
                     ReconstructionMetrics rm = ReconstructionMetrics.evaluate(model, testArray, scaling, null);
-                    Map<String, Object> metrics = Evaluation.withPca(rm, trainArray, testArray, scaling, config.latent(), trainConfig.seed());
+                    Map<String, Object> metrics = Evaluation.withPca(rm, trainArray, testArray, scaling,
+                            config.modelType().pcaBaseline() ? config.latent() : Integer.MAX_VALUE, trainConfig.seed());
                     if (config.modelType().capabilities().likelihood()) {
                         steps.step("computing the ELBO and active units on " + testName);
                     }

@@ -169,10 +169,19 @@ public final class GradientChecks {
     public static java.util.Map<String, ModelConfig.Builder> modelConfigs() {
         java.util.Map<String, ModelConfig.Builder> m = new java.util.LinkedHashMap<>();
         for (String type : ModelTypes.names()) {
-            for (String arch : List.of("mlp", "conv")) {
+            List<String> archs = ModelTypes.get(type).architectures();
+            for (String arch : archs == null ? List.of("mlp", "conv") : archs) {
                 for (String loss : ModelConfig.LOSSES) {
-                    m.put(type + " " + arch + " " + loss, base(type, arch).loss(loss)
-                            .options(ModelTypes.get(type).exampleOptions(6)));
+                    ModelConfig.Builder b = base(type, arch).loss(loss).options(ModelTypes.get(type).exampleOptions(6));
+                    try {
+                        b.build();
+                    } catch (InvalidInputException e) {
+                        if (archs != null) {
+                            continue; // a type for one architecture may also fix the loss (a codec: MSE)
+                        }
+                        throw e;
+                    }
+                    m.put(type + " " + arch + " " + loss, b);
                 }
             }
         }
@@ -227,11 +236,15 @@ public final class GradientChecks {
     }
 
     /**
-     * A small model of a type and architecture: MLP 36 -> 24 -> [6] or conv 1x12x12 -> 8x6x6 ->
-     * 16x3x3 -> [6] (few-channel convolutions in both directions), the type's defaults otherwise.
+     * A small model of a type and architecture: MLP 36 -> 24 -> [6], conv 1x12x12 -> 8x6x6 ->
+     * 16x3x3 -> [6] (few-channel convolutions in both directions), or the same conv to a 3x3 grid of 2
+     * channels (conv-grid), the type's defaults otherwise.
      */
     private static ModelConfig.Builder base(String type, String arch) {
         ModelConfig.Builder b = ModelConfig.builder().type(type).arch(arch).latent(6);
+        if (arch.equals("conv-grid")) {
+            return b.inputShape(1, 12, 12).channels(8, 16).latent(18); // a 3x3 grid of 2 channels
+        }
         return arch.equals("conv") ? b.inputShape(1, 12, 12).channels(8, 16) : b.inputShape(36).hidden(24);
     }
 

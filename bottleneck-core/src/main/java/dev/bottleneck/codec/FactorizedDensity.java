@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.bottleneck.InvalidInputException;
+import dev.bottleneck.nn.Weights;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -88,10 +89,11 @@ public final class FactorizedDensity extends AbstractBlock {
     private NDArray logitsCumulative(ParameterStore ps, NDArray x, boolean training) {
         NDArray h = x;
         for (int k = 0; k < matrices.size(); k++) {
-            NDArray m = Activation.softPlus(ps.getValue(matrices.get(k), x.getDevice(), training));
-            h = m.matMul(h).add(ps.getValue(biases.get(k), x.getDevice(), training));
+            // views owned by the batch, so nothing computed from the weights stays in the model's manager
+            NDArray m = Activation.softPlus(Weights.inBatch(ps.getValue(matrices.get(k), x.getDevice(), training), x.getManager()));
+            h = m.matMul(h).add(Weights.inBatch(ps.getValue(biases.get(k), x.getDevice(), training), x.getManager()));
             if (k < factors.size()) {
-                NDArray a = ps.getValue(factors.get(k), x.getDevice(), training).tanh();
+                NDArray a = Weights.inBatch(ps.getValue(factors.get(k), x.getDevice(), training), x.getManager()).tanh();
                 h = h.add(a.mul(h.tanh()));
             }
         }

@@ -481,7 +481,7 @@ public record ModelConfig(
             ModelType t = ModelTypes.get(type);
             t.requireNoiseAllowed(noise);
             return new ModelConfig(VERSION, type, arch, inputShape, latent, hidden, channels, activation,
-                    latentActivation != null ? latentActivation : t.defaultLatentActivation(), loss, output,
+                    latentActivation != null ? latentActivation : t.defaultLatentActivation(), loss, t.outputActivation(output),
                     noise != null ? noise : t.defaultNoise(), penalty != null ? penalty : t.defaultPenalty(), tied, batchNorm, options).checked();
         }
     }

@@ -38,6 +38,32 @@ public interface ModelType {
      */
     record CliOption(String name, String label, String description) {}
 
+    /**
+     * @return the architectures this type can be built on, or {@code null} for any (the default);
+     *     the gradient checks and the memory test build each type on these
+     */
+    default List<String> architectures() {
+        return null;
+    }
+
+    /**
+     * The decoder's output activation for data whose scaling asks for {@code fromScaling}.
+     *
+     * @param fromScaling {@code sigmoid}, {@code tanh} or {@code none}, from the input scaling
+     * @return the activation to use; {@code fromScaling} by default
+     */
+    default String outputActivation(String fromScaling) {
+        return fromScaling;
+    }
+
+    /**
+     * @return whether PCA with the code's size is the baseline to report beside this type's
+     *     reconstructions ({@code true} by default); a codec is compared by its rate instead
+     */
+    default boolean pcaBaseline() {
+        return true;
+    }
+
     /** @return the type's command-line options (none by default) */
     default List<CliOption> cliOptions() {
         return List.of();

@@ -50,6 +50,7 @@ public final class ModelTypes {
         register(new dev.bottleneck.model.categorical.CategoricalType());
         register(new dev.bottleneck.model.vq.VqType());
         register(new dev.bottleneck.model.fsq.FsqType());
+        register(new dev.bottleneck.model.codec.CodecType());
     }
 
     private ModelTypes() {}

@@ -39,7 +39,10 @@ class GradientCheckTest {
     void everyRegisteredModelTypeIsChecked() {
         List<String> names = GradientChecks.models().stream().map(GradientChecks.Case::name).toList();
         for (String type : ModelTypes.names()) {
-            assertThat(names).anyMatch(n -> n.startsWith(type + " mlp")).anyMatch(n -> n.startsWith(type + " conv"));
+            List<String> archs = ModelTypes.get(type).architectures();
+            for (String arch : archs == null ? List.of("mlp", "conv") : archs) {
+                assertThat(names).anyMatch(n -> n.startsWith(type + " " + arch + " "));
+            }
         }
     }
 
