@@ -35,6 +35,8 @@ import java.io.PrintWriter;
             ReconstructCommand.class,
             EncodeCommand.class,
             DecodeCommand.class,
+            CompressCommand.class,
+            DecompressCommand.class,
             InfoCommand.class,
             DenoiseCommand.class,
             InpaintCommand.class,

@@ -34,7 +34,7 @@ public final class ImageCodec {
 
     /**
      * @param model a trained {@code codec} model
-     * @param weightsSha256 the SHA-256 of its weights file (hex), whose first 16 bytes mark its files
+     * @param weightsSha256 the SHA-256 of its weights file (hex), whose first bytes mark its files
      * @throws InvalidInputException if the model is not a codec
      */
     public ImageCodec(Autoencoder model, String weightsSha256) {
@@ -43,10 +43,10 @@ public final class ImageCodec {
         }
         this.model = model;
         this.latent = q;
-        this.fingerprint = Arrays.copyOf(HexFormat.of().parseHex(weightsSha256), 16);
+        this.fingerprint = Arrays.copyOf(HexFormat.of().parseHex(weightsSha256), BtlFile.FINGERPRINT);
     }
 
-    /** @return the 16 bytes that mark this model's files */
+    /** @return the bytes that mark this model's files */
     public byte[] fingerprint() {
         return fingerprint.clone();
     }

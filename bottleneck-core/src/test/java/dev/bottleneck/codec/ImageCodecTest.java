@@ -53,7 +53,8 @@ class ImageCodecTest {
                 float[] got = codec.decompress(files.get(i), FILE, m).toFloatArray();
                 assertThat(got).containsExactly(expected);
                 BtlFile f = BtlFile.parse(files.get(i), FILE);
-                assertThat(files.get(i).length).isEqualTo(BtlFile.OVERHEAD + f.payload().length);
+                assertThat(files.get(i).length).isEqualTo(f.overhead() + f.payload().length);
+                assertThat(f.overhead()).as("header and checksum bytes of a 12x12 image").isLessThanOrEqualTo(22);
                 assertThat(f.latentShape()).containsExactly(4, 3, 3);
                 assertThat(f.hi()).isGreaterThan(f.lo());
             }
@@ -70,30 +71,33 @@ class ImageCodecTest {
             assertThatThrownBy(() -> codec.decompress(Arrays.copyOf(good, good.length - 3), FILE, m))
                     .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("x.btl: ").hasMessageContaining("truncated");
             byte[] flipped = good.clone();
-            flipped[44] ^= 1;
+            flipped[good.length - 6] ^= 1;
             assertThatThrownBy(() -> codec.decompress(flipped, FILE, m)).hasMessageContaining("damaged");
             byte[] header = good.clone();
-            header[23] ^= 4;
+            header[9] ^= 4;
             assertThatThrownBy(() -> codec.decompress(header, FILE, m)).hasMessageContaining("damaged");
             ImageCodec another = new ImageCodec(other, SHA.replace('0', '1'));
             assertThatThrownBy(() -> another.decompress(good, FILE, m)).hasMessageContaining("another model");
             byte[] version = good.clone();
-            version[4] = 9;
+            version[3] = 9;
             assertThatThrownBy(() -> codec.decompress(version, FILE, m)).hasMessageContaining("format version 9");
             assertThatThrownBy(() -> codec.decompress("PNG...".getBytes(), FILE, m)).hasMessageContaining("magic");
             // a valid checksum over a header that declares a 0x0 image, or a huge one
-            assertThatThrownBy(() -> codec.decompress(withCrc(good, 22, (short) 0), FILE, m)).hasMessageContaining("out of range");
-            assertThatThrownBy(() -> codec.decompress(withCrc(good, 22, (short) 20000), FILE, m)).hasMessageContaining("out of range");
-            assertThatThrownBy(() -> codec.decompress(withCrc(good, 24, (short) 13), FILE, m)).hasMessageContaining("this model codes");
+            // a valid checksum over a header that declares a 0x12 image, a huge one, another size
+            assertThatThrownBy(() -> codec.decompress(withCrc(good, 9, (byte) 0), FILE, m)).hasMessageContaining("out of range");
+            BtlFile f = BtlFile.parse(good, FILE);
+            byte[] huge = new BtlFile(f.fingerprint(), new int[] {1, 20000, 12}, f.latentShape(), f.lo(), f.hi(), f.payload()).toBytes();
+            assertThatThrownBy(() -> codec.decompress(huge, FILE, m)).hasMessageContaining("out of range");
+            assertThatThrownBy(() -> codec.decompress(withCrc(good, 9, (byte) 13), FILE, m)).hasMessageContaining("this model codes");
             assertThatThrownBy(() -> new ImageCodec(Autoencoder.create(ModelConfig.builder().arch("mlp").inputShape(4).latent(2).build(), 1), SHA))
                     .hasMessageContaining("not a codec");
         }
     }
 
-    /** A copy with a 16-bit field set and the checksum made to match. */
-    private static byte[] withCrc(byte[] file, int at, short v) {
+    /** A copy with one byte set and the checksum made to match. */
+    private static byte[] withCrc(byte[] file, int at, byte v) {
         byte[] b = file.clone();
-        ByteBuffer.wrap(b).putShort(at, v);
+        b[at] = v;
         CRC32 crc = new CRC32();
         crc.update(b, 0, b.length - 4);
         ByteBuffer.wrap(b).putInt(b.length - 4, (int) crc.getValue());

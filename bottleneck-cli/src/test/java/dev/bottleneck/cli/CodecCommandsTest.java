@@ -1,0 +1,80 @@
+package dev.bottleneck.cli;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static dev.bottleneck.cli.Cli.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code train --model codec}, {@code compress} and {@code decompress} on tiny 8x8 images: files
+ * per image, PNGs back, the size reported, and one-line errors with nothing written for files of
+ * another model or damaged ones.
+ */
+class CodecCommandsTest {
+
+    @TempDir
+    static Path shared;
+
+    static Path images;
+    static Path codec;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void trainTinyCodec() {
+        images = shared.resolve("images8");
+        Cli.imageFolder(images, 20, 8, 3);
+        codec = shared.resolve("codec");
+        run("train", "--data", "folder:" + images, "--model", "codec", "--arch", "conv-grid", "--channels", "4,8", "--latent", "16",
+                "--codec-lambda", "0.05", "--epochs", "2", "--batch", "8", "--no-pictures", "--quiet", "--out", codec).ok();
+    }
+
+    @Test
+    void compressWritesOneFilePerImageAndDecompressGivesPngsBack() throws Exception {
+        Path btl = tmp.resolve("btl");
+        String report = run("compress", codec, "--data", "folder:" + images, "--out", btl).ok().err();
+        assertThat(report).contains("bits per pixel").contains("images/s");
+        try (var s = Files.list(btl)) {
+            assertThat(s.filter(p -> p.toString().endsWith(".btl")).count()).isGreaterThanOrEqualTo(20);
+        }
+        Path png = tmp.resolve("png");
+        run("decompress", codec, btl, "--out", png).ok();
+        assertThat(Cli.readPng(png.resolve("00000.png")).getWidth()).isEqualTo(8);
+        Path one = tmp.resolve("one.png");
+        run("decompress", codec, btl.resolve("00003.btl"), "--out", one).ok();
+        assertThat(Files.readAllBytes(one)).isEqualTo(Files.readAllBytes(png.resolve("00003.png")));
+        // compressing again gives the same bytes
+        Path again = tmp.resolve("again");
+        run("compress", codec, "--data", "folder:" + images, "--out", again, "--quiet").ok();
+        assertThat(Files.readAllBytes(again.resolve("00005.btl"))).isEqualTo(Files.readAllBytes(btl.resolve("00005.btl")));
+    }
+
+    @Test
+    void filesOfAnotherModelOrDamagedOnesAreOneLineErrorsWithNothingWritten() throws Exception {
+        Path btl = tmp.resolve("btl");
+        run("compress", codec, "--data", "folder:" + images, "--out", btl, "--quiet").ok();
+        Path other = tmp.resolve("other");
+        run("train", "--data", "folder:" + images, "--model", "codec", "--arch", "conv-grid", "--channels", "4,8", "--latent", "16",
+                "--epochs", "1", "--batch", "8", "--seed", "9", "--no-pictures", "--quiet", "--out", other).ok();
+        Path out = tmp.resolve("out");
+        Cli.Result r = run("decompress", other, btl, "--out", out);
+        assertThat(r.code()).isEqualTo(Main.INVALID_INPUT);
+        assertThat(r.err()).contains("00000.btl").contains("another model");
+        assertThat(out).doesNotExist();
+        byte[] good = Files.readAllBytes(btl.resolve("00002.btl"));
+        Files.write(btl.resolve("00002.btl"), Arrays.copyOf(good, good.length - 2));
+        Cli.Result t = run("decompress", codec, btl, "--out", out);
+        assertThat(t.code()).isEqualTo(Main.INVALID_INPUT);
+        assertThat(t.err()).contains("00002.btl").doesNotContain("Exception");
+        assertThat(out).doesNotExist();
+        Cli.Result notCodec = run("compress", codec.resolveSibling("nonexistent"), "--data", "folder:" + images, "--out", out);
+        assertThat(notCodec.code()).isEqualTo(Main.INVALID_INPUT);
+    }
+}
