@@ -37,6 +37,7 @@ import java.io.PrintWriter;
             DecodeCommand.class,
             CompressCommand.class,
             DecompressCommand.class,
+            CodecBenchCommand.class,
             InfoCommand.class,
             DenoiseCommand.class,
             InpaintCommand.class,

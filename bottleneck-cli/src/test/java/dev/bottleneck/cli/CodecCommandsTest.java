@@ -77,4 +77,25 @@ class CodecCommandsTest {
         Cli.Result notCodec = run("compress", codec.resolveSibling("nonexistent"), "--data", "folder:" + images, "--out", out);
         assertThat(notCodec.code()).isEqualTo(Main.INVALID_INPUT);
     }
+
+    @Test
+    void codecBenchPutsTheCodecBesideJpegAndPngOnTheSameImages() throws Exception {
+        Path rd = tmp.resolve("rd");
+        String out = run("codec-bench", codec, "--data", "folder:" + images, "--qualities", "10,90", "--out", rd, "--json").ok().out();
+        com.fasterxml.jackson.databind.JsonNode o = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
+        assertThat(o.get("images").asInt()).isGreaterThanOrEqualTo(20);
+        java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> by = new java.util.LinkedHashMap<>();
+        for (com.fasterxml.jackson.databind.JsonNode p : o.get("points")) {
+            by.put(p.get("method").asText() + " " + p.get("setting").asText(), p);
+            assertThat(p.get("bpp").asDouble()).isPositive();
+        }
+        assertThat(by).containsKeys("JPEG quality 10", "JPEG, no tables quality 10", "JPEG quality 90", "PNG lossless");
+        // the tables are most of a tiny JPEG file; a higher quality costs more bits for less error
+        assertThat(by.get("JPEG, no tables quality 10").get("bpp").asDouble()).isLessThan(by.get("JPEG quality 10").get("bpp").asDouble());
+        assertThat(by.get("JPEG quality 90").get("psnr").asDouble()).isGreaterThan(by.get("JPEG quality 10").get("psnr").asDouble());
+        assertThat(by.keySet()).anyMatch(k -> k.startsWith("Bottleneck codec"));
+        assertThat(Cli.readPng(rd.resolve("rd.png")).getWidth()).isPositive();
+        Cli.Result bad = run("codec-bench", codec, "--qualities", "0", "--out", rd);
+        assertThat(bad.code()).isEqualTo(Main.INVALID_INPUT);
+    }
 }

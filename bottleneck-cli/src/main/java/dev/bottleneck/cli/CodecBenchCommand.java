@@ -1,0 +1,147 @@
+package dev.bottleneck.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.bottleneck.InvalidInputException;
+import dev.bottleneck.app.LoadedModel;
+import dev.bottleneck.app.PreparedData;
+import dev.bottleneck.app.RateDistortion;
+import dev.bottleneck.codec.ImageCodec;
+import dev.bottleneck.data.DataSources;
+import dev.bottleneck.data.DataSpec;
+import dev.bottleneck.data.Dataset;
+import dev.bottleneck.io.Json;
+import dev.bottleneck.io.RateDistortionPlot;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code bottleneck codec-bench}: rate-distortion of trained codecs beside JPEG and PNG. */
+@Command(
+        name = "codec-bench",
+        description = {
+            "Rate-distortion of one or more trained codecs (--model codec, e.g. one per --codec-lambda) beside",
+            "JPEG (ImageIO, qualities 5..95) as whole files and as abbreviated streams without tables, and",
+            "lossless PNG, on the same images. Rate: bits per pixel counting every byte of every file.",
+            "Distortion: PSNR in dB, the mean over images, against the same 8-bit originals.",
+            "",
+            "Writes rd.json and rd.png (PSNR against bits per pixel) into --out.",
+        },
+        sortOptions = false,
+        footer = {
+            "",
+            "Examples:",
+            "  ./bottleneck codec-bench runs/codec-0.003 runs/codec-0.01 runs/codec-0.05 --data mnist:test --out rd/",
+        })
+final class CodecBenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(arity = "1..*", paramLabel = "CODEC_DIR", description = "Model directories of trained codecs.")
+    List<Path> codecs;
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Option(names = "--data", paramLabel = "SPEC", description = "The images. Default: the first codec's test data.")
+    String data;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Use the first N images only (default: all).")
+    Integer limit;
+
+    @Option(names = "--qualities", paramLabel = "Q,...", split = ",", defaultValue = "5,10,20,30,40,50,60,70,80,90,95",
+            description = "JPEG qualities (default: ${DEFAULT-VALUE}).")
+    int[] qualities;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Folder for rd.json and rd.png.")
+    Path out;
+
+    @Option(names = "--json", description = "Print the points as one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        common.apply();
+        for (int q : qualities) {
+            if (q < 1 || q > 100) {
+                throw new InvalidInputException("--qualities must be in 1..100, got " + q);
+            }
+        }
+        Console console = new Console(spec.commandLine().getErr(), common.quiet);
+        List<RateDistortion.Point> points = new ArrayList<>();
+        Dataset d = null;
+        List<BufferedImage> images = null;
+        String dataName = null;
+        for (Path dir : codecs) {
+            try (LoadedModel lm = LoadedModel.open(dir); NDManager m = NDManager.newBaseManager()) {
+                Commands.requireImages(lm, dir, "codec-bench");
+                ImageCodec codec = new ImageCodec(lm.model(), lm.manifest().paramsSha256());
+                if (d == null) {
+                    DataSpec spec0 = data != null ? DataSpec.parse(data) : DataSpec.parse(lm.manifest().input().testData());
+                    console.step("loading " + spec0);
+                    d = DataSources.load(spec0, dataOptions.toOptions(console.fetchProgress()));
+                    if (limit != null) {
+                        if (limit < 1) {
+                            throw new InvalidInputException("--limit must be at least 1, got " + limit);
+                        }
+                        d = d.head(Math.min(limit, d.size()));
+                    }
+                    dataName = d.name();
+                    images = RateDistortion.originals(d);
+                }
+                PreparedData.requireShape(d, lm.manifest().model().inputShape(), dir.toString());
+                NDArray x = PreparedData.toArray(d, lm.manifest().input().scaling(), m);
+                console.step("compressing and decompressing " + d.size() + " images with " + dir);
+                var scaling = lm.manifest().input().scaling();
+                points.add(RateDistortion.codec("Bottleneck codec", lm.manifest().model().options().describe(lm.manifest().model())
+                        .replaceAll(" \\(loss.*", ""), codec, x, scaling::toMetricScale, images));
+            }
+        }
+        console.step("JPEG at " + qualities.length + " qualities and PNG on the same images");
+        points.addAll(RateDistortion.classical(images, qualities));
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("data", dataName);
+        o.put("images", images.size());
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (RateDistortion.Point p : points) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("method", p.method());
+            r.put("setting", p.setting());
+            r.put("bpp", p.bpp());
+            r.put("psnr", Double.isInfinite(p.psnr()) ? "lossless" : p.psnr());
+            rows.add(r);
+        }
+        o.put("points", rows);
+        Json.write(out.resolve("rd.json"), o);
+        RateDistortionPlot.write(out.resolve("rd.png"), points, "Rate-distortion on " + dataName + " (" + images.size() + " images)");
+        if (json) {
+            spec.commandLine().getOut().println(Json.compact(o));
+        } else {
+            var w = spec.commandLine().getOut();
+            w.printf(Locale.ROOT, "rate-distortion on %s (%d images): bits per pixel (every byte of the files), PSNR (dB, mean)%n",
+                    dataName, images.size());
+            for (RateDistortion.Point p : points) {
+                w.printf(Locale.ROOT, "  %-18s %-22s %8.4f bpp  %s%n", p.method(), p.setting(), p.bpp(),
+                        Double.isInfinite(p.psnr()) ? "lossless" : String.format(Locale.ROOT, "%6.2f dB", p.psnr()));
+            }
+            w.println("wrote " + out.resolve("rd.json") + ", " + out.resolve("rd.png"));
+        }
+        return Main.OK;
+    }
+}

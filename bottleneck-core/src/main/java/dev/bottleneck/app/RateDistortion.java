@@ -1,0 +1,132 @@
+package dev.bottleneck.app;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import dev.bottleneck.codec.ClassicalCodecs;
+import dev.bottleneck.codec.ImageCodec;
+import dev.bottleneck.data.Dataset;
+import dev.bottleneck.eval.ReconstructionMetrics;
+import dev.bottleneck.io.ImageGrid;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Rate-distortion points of codecs on the same images: a trained {@code codec} model through its
+ * {@code .btl} files, JPEG (whole files, and abbreviated streams without tables) at a set of
+ * qualities, and PNG (lossless). Rate: bits per pixel counting every byte of every file, over all
+ * images ({@code 8 bytes / (N H W)}). Distortion: the mean over images of each image's PSNR (dB,
+ * 8-bit pixels as [0, 1] values, as CompressAI reports), all against the same 8-bit originals.
+ */
+public final class RateDistortion {
+
+    private RateDistortion() {}
+
+    /**
+     * One point.
+     *
+     * @param method e.g. {@code "codec runs/c1"}, {@code "JPEG"}, {@code "JPEG, no tables"}
+     * @param setting e.g. {@code "lambda 0.01"}, {@code "quality 50"}
+     * @param bpp bits per pixel, every byte of the files
+     * @param psnr mean PSNR over the images, dB ({@code Infinity} for lossless)
+     */
+    public record Point(String method, String setting, double bpp, double psnr) {}
+
+    /**
+     * The images as 8-bit pictures.
+     *
+     * @param data images in raw units
+     * @return one picture per example
+     */
+    public static List<BufferedImage> originals(Dataset data) {
+        float[] px = data.values();
+        int[] s = data.exampleShape();
+        ImageGrid.Shape shape = new ImageGrid.Shape(s[0], s[1], s[2]);
+        float scale = 1f / data.rawMax();
+        float[] unit = new float[px.length];
+        for (int i = 0; i < px.length; i++) {
+            unit[i] = px[i] * scale;
+        }
+        List<BufferedImage> out = new ArrayList<>(data.size());
+        for (int i = 0; i < data.size(); i++) {
+            out.add(ImageGrid.image(unit, i, shape));
+        }
+        return out;
+    }
+
+    /**
+     * JPEG at each quality, whole files and abbreviated streams, and PNG.
+     *
+     * @param images 8-bit pictures
+     * @param qualities JPEG qualities in {@code [1, 100]}
+     * @return the points: per quality one "JPEG" and one "JPEG, no tables", then one "PNG"
+     */
+    public static List<Point> classical(List<BufferedImage> images, int[] qualities) {
+        long pixels = pixels(images);
+        List<Point> out = new ArrayList<>();
+        for (int q : qualities) {
+            long whole = 0;
+            long abbreviated = 0;
+            double psnr = 0;
+            for (BufferedImage img : images) {
+                ClassicalCodecs.Jpeg j = ClassicalCodecs.jpeg(img, q);
+                whole += j.file().length;
+                abbreviated += ClassicalCodecs.jpegWithoutTables(j.file());
+                psnr += ReconstructionMetrics.psnr(Math.max(ClassicalCodecs.mse(img, j.decoded()), 1e-10));
+            }
+            out.add(new Point("JPEG", "quality " + q, whole * 8.0 / pixels, psnr / images.size()));
+            out.add(new Point("JPEG, no tables", "quality " + q, abbreviated * 8.0 / pixels, psnr / images.size()));
+        }
+        long png = 0;
+        for (BufferedImage img : images) {
+            png += ClassicalCodecs.png(img);
+        }
+        out.add(new Point("PNG", "lossless", png * 8.0 / pixels, Double.POSITIVE_INFINITY));
+        return out;
+    }
+
+    /**
+     * A codec model's point: compress, decompress, compare with the 8-bit originals.
+     *
+     * @param name the method's name
+     * @param setting the model's setting, for the table
+     * @param codec the codec
+     * @param x the images {@code (N, C, H, W)}, model scale
+     * @param toPixels maps model-scale values to [0, 1] pixels in place
+     * @param images the same images as 8-bit pictures
+     * @return the point
+     */
+    public static Point codec(String name, String setting, ImageCodec codec, NDArray x, java.util.function.Consumer<float[]> toPixels,
+                              List<BufferedImage> images) {
+        int n = (int) x.getShape().get(0);
+        ImageGrid.Shape shape = new ImageGrid.Shape((int) x.getShape().get(1), (int) x.getShape().get(2), (int) x.getShape().get(3));
+        long bytes = 0;
+        double psnr = 0;
+        for (int from = 0; from < n; from += 500) {
+            int to = Math.min(n, from + 500);
+            try (NDManager m = x.getManager().newSubManager()) {
+                NDArray xb = x.get(new NDIndex().addSliceDim(from, to));
+                xb.attach(m);
+                List<byte[]> files = codec.compress(xb);
+                for (int i = 0; i < files.size(); i++) {
+                    bytes += files.get(i).length;
+                    float[] px = codec.decompress(files.get(i), java.nio.file.Path.of(String.format("%05d.btl", from + i)), m).toFloatArray();
+                    toPixels.accept(px);
+                    BufferedImage back = ImageGrid.image(px, 0, shape);
+                    psnr += ReconstructionMetrics.psnr(Math.max(ClassicalCodecs.mse(images.get(from + i), back), 1e-10));
+                }
+            }
+        }
+        return new Point(name, setting, bytes * 8.0 / pixels(images), psnr / n);
+    }
+
+    private static long pixels(List<BufferedImage> images) {
+        long p = 0;
+        for (BufferedImage img : images) {
+            p += (long) img.getWidth() * img.getHeight();
+        }
+        return p;
+    }
+}
