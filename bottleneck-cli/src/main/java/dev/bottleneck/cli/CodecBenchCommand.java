@@ -33,8 +33,9 @@ import java.util.concurrent.Callable;
         name = "codec-bench",
         description = {
             "Rate-distortion of one or more trained codecs (--model codec, e.g. one per --codec-lambda) beside",
-            "JPEG (ImageIO, qualities 5..95) as whole files and as abbreviated streams without tables, and",
-            "lossless PNG, on the same images. Rate: bits per pixel counting every byte of every file.",
+            "JPEG (ImageIO, qualities 5..95) as whole files and as abbreviated streams without tables,",
+            "lossless PNG, and the KLT transform coder with the same rANS coder (PCA of the codec's latent",
+            "size, uniform quantization), on the same images. Rate: bits per pixel counting every byte.",
             "Distortion: PSNR in dB, the mean over images, against the same 8-bit originals.",
             "",
             "Writes rd.json and rd.png (PSNR against bits per pixel) into --out.",
@@ -69,6 +70,11 @@ final class CodecBenchCommand implements Callable<Integer> {
             description = "JPEG qualities (default: ${DEFAULT-VALUE}).")
     int[] qualities;
 
+    @Option(names = "--klt-steps", paramLabel = "D,...", split = ",", defaultValue = "0.1,0.2,0.4,0.8,1.6",
+            description = "Quantization steps of the KLT transform coder (PCA of the first codec's latent size, fitted on its "
+                    + "training images, rANS under the training histograms; default: ${DEFAULT-VALUE}). Give 0 to leave it out.")
+    double[] kltSteps;
+
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Folder for rd.json and rd.png.")
     Path out;
 
@@ -86,6 +92,7 @@ final class CodecBenchCommand implements Callable<Integer> {
         Console console = new Console(spec.commandLine().getErr(), common.quiet);
         List<RateDistortion.Point> points = new ArrayList<>();
         Dataset d = null;
+        List<RateDistortion.Point> kltPoints = null;
         List<BufferedImage> images = null;
         String dataName = null;
         for (Path dir : codecs) {
@@ -107,6 +114,17 @@ final class CodecBenchCommand implements Callable<Integer> {
                 }
                 PreparedData.requireShape(d, lm.manifest().model().inputShape(), dir.toString());
                 NDArray x = PreparedData.toArray(d, lm.manifest().input().scaling(), m);
+                if (kltPoints == null && !(kltSteps.length == 1 && kltSteps[0] == 0)) {
+                    for (double step : kltSteps) {
+                        if (!(step > 0) || Double.isInfinite(step)) {
+                            throw new InvalidInputException("--klt-steps must be positive numbers (or 0 alone to leave the KLT out), got " + step);
+                        }
+                    }
+                    console.step("fitting the KLT (PCA-" + lm.manifest().model().latent() + ") on the training images of " + dir);
+                    Dataset train = lm.loadTrainingData(dataOptions.toOptions(console.fetchProgress()));
+                    NDArray t = PreparedData.toArray(train, lm.manifest().input().scaling(), m);
+                    kltPoints = RateDistortion.klt(t, x, lm.manifest().model().latent(), kltSteps, images, 0);
+                }
                 console.step("compressing and decompressing " + d.size() + " images with " + dir);
                 var scaling = lm.manifest().input().scaling();
                 points.add(RateDistortion.codec("Bottleneck codec", lm.manifest().model().options().describe(lm.manifest().model())
@@ -115,6 +133,9 @@ final class CodecBenchCommand implements Callable<Integer> {
         }
         console.step("JPEG at " + qualities.length + " qualities and PNG on the same images");
         points.addAll(RateDistortion.classical(images, qualities));
+        if (kltPoints != null) {
+            points.addAll(kltPoints);
+        }
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("data", dataName);
         o.put("images", images.size());

@@ -94,6 +94,11 @@ class CodecCommandsTest {
         assertThat(by.get("JPEG, no tables quality 10").get("bpp").asDouble()).isLessThan(by.get("JPEG quality 10").get("bpp").asDouble());
         assertThat(by.get("JPEG quality 90").get("psnr").asDouble()).isGreaterThan(by.get("JPEG quality 10").get("psnr").asDouble());
         assertThat(by.keySet()).anyMatch(k -> k.startsWith("Bottleneck codec"));
+        // the KLT coder: a coarser step spends fewer bits for more error
+        double[] fine = {by.get("KLT + rANS step 0.100").get("bpp").asDouble(), by.get("KLT + rANS step 0.100").get("psnr").asDouble()};
+        double[] coarse = {by.get("KLT + rANS step 1.60").get("bpp").asDouble(), by.get("KLT + rANS step 1.60").get("psnr").asDouble()};
+        assertThat(coarse[0]).isLessThan(fine[0]);
+        assertThat(coarse[1]).isLessThan(fine[1]);
         assertThat(Cli.readPng(rd.resolve("rd.png")).getWidth()).isPositive();
         Cli.Result bad = run("codec-bench", codec, "--qualities", "0", "--out", rd);
         assertThat(bad.code()).isEqualTo(Main.INVALID_INPUT);
