@@ -18,7 +18,8 @@ import java.util.List;
  * {@code .btl} files, JPEG (whole files, and abbreviated streams without tables) at a set of
  * qualities, and PNG (lossless). Rate: bits per pixel counting every byte of every file, over all
  * images ({@code 8 bytes / (N H W)}). Distortion: the mean over images of each image's PSNR (dB,
- * 8-bit pixels as [0, 1] values, as CompressAI reports), all against the same 8-bit originals.
+ * 8-bit pixels as [0, 1] values, as CompressAI reports) and SSIM, all against the same 8-bit
+ * originals.
  */
 public final class RateDistortion {
 
@@ -31,8 +32,10 @@ public final class RateDistortion {
      * @param setting e.g. {@code "lambda 0.01"}, {@code "quality 50"}
      * @param bpp bits per pixel, every byte of the files
      * @param psnr mean PSNR over the images, dB ({@code Infinity} for lossless)
+     * @param ssim mean SSIM over the images ({@link dev.bottleneck.eval.Ssim}; 1 for lossless; NaN
+     *     for images smaller than its 11x11 window)
      */
-    public record Point(String method, String setting, double bpp, double psnr) {}
+    public record Point(String method, String setting, double bpp, double psnr, double ssim) {}
 
     /**
      * The images as 8-bit pictures.
@@ -70,20 +73,22 @@ public final class RateDistortion {
             long whole = 0;
             long abbreviated = 0;
             double psnr = 0;
+            double ssim = 0;
             for (BufferedImage img : images) {
                 ClassicalCodecs.Jpeg j = ClassicalCodecs.jpeg(img, q);
                 whole += j.file().length;
                 abbreviated += ClassicalCodecs.jpegWithoutTables(j.file());
                 psnr += ReconstructionMetrics.psnr(Math.max(ClassicalCodecs.mse(img, j.decoded()), 1e-10));
+                ssim += ssim(img, j.decoded());
             }
-            out.add(new Point("JPEG", "quality " + q, whole * 8.0 / pixels, psnr / images.size()));
-            out.add(new Point("JPEG, no tables", "quality " + q, abbreviated * 8.0 / pixels, psnr / images.size()));
+            out.add(new Point("JPEG", "quality " + q, whole * 8.0 / pixels, psnr / images.size(), ssim / images.size()));
+            out.add(new Point("JPEG, no tables", "quality " + q, abbreviated * 8.0 / pixels, psnr / images.size(), ssim / images.size()));
         }
         long png = 0;
         for (BufferedImage img : images) {
             png += ClassicalCodecs.png(img);
         }
-        out.add(new Point("PNG", "lossless", png * 8.0 / pixels, Double.POSITIVE_INFINITY));
+        out.add(new Point("PNG", "lossless", png * 8.0 / pixels, Double.POSITIVE_INFINITY, 1.0));
         return out;
     }
 
@@ -104,6 +109,7 @@ public final class RateDistortion {
         ImageGrid.Shape shape = new ImageGrid.Shape((int) x.getShape().get(1), (int) x.getShape().get(2), (int) x.getShape().get(3));
         long bytes = 0;
         double psnr = 0;
+        double ssim = 0;
         for (int from = 0; from < n; from += 500) {
             int to = Math.min(n, from + 500);
             try (NDManager m = x.getManager().newSubManager()) {
@@ -116,10 +122,11 @@ public final class RateDistortion {
                     toPixels.accept(px);
                     BufferedImage back = ImageGrid.image(px, 0, shape);
                     psnr += ReconstructionMetrics.psnr(Math.max(ClassicalCodecs.mse(images.get(from + i), back), 1e-10));
+                    ssim += ssim(images.get(from + i), back);
                 }
             }
         }
-        return new Point(name, setting, bytes * 8.0 / pixels(images), psnr / n);
+        return new Point(name, setting, bytes * 8.0 / pixels(images), psnr / n, ssim / n);
     }
 
     /**
@@ -181,6 +188,7 @@ public final class RateDistortion {
             dev.bottleneck.codec.FrequencyTable[] tables = counts.tables();
             long bytes = 0;
             double psnr = 0;
+            double ssim = 0;
             int[] table = new int[kk];
             for (int j = 0; j < kk; j++) {
                 table[j] = j;
@@ -204,9 +212,10 @@ public final class RateDistortion {
             for (int i = 0; i < nTest; i++) {
                 BufferedImage back = ImageGrid.image(px, i, shape);
                 psnr += ReconstructionMetrics.psnr(Math.max(ClassicalCodecs.mse(images.get(i), back), 1e-10));
+                ssim += ssim(images.get(i), back);
             }
             out.add(new Point("KLT + rANS", String.format(java.util.Locale.ROOT, "step %.3g", delta), bytes * 8.0 / pixels(images),
-                    psnr / nTest));
+                    psnr / nTest, ssim / nTest));
         }
         return out;
     }
@@ -243,6 +252,11 @@ public final class RateDistortion {
             }
             return t;
         }
+    }
+
+    /** SSIM, or NaN for images smaller than its window. */
+    private static double ssim(BufferedImage a, BufferedImage b) {
+        return a.getWidth() < 11 || a.getHeight() < 11 ? Double.NaN : dev.bottleneck.eval.Ssim.of(a, b);
     }
 
     private static long pixels(List<BufferedImage> images) {
