@@ -36,7 +36,7 @@ public final class BinaryType implements DiscreteModelType {
      */
     public record Options(@JsonProperty("mode") String mode, @JsonProperty("balance_weight") double balanceWeight,
                           @JsonProperty("entropy_weight") double entropyWeight, @JsonProperty("vat_weight") double vatWeight,
-                          @JsonProperty("vat_epsilon") double vatEpsilon) implements TypeOptions {
+                          @JsonProperty("vat_epsilon") double vatEpsilon) implements dev.bottleneck.model.SelfAugmentedOptions {
         /** Validates. */
         public Options {
             mode = BinaryLatent.Mode.parse(mode == null ? "stochastic" : mode).name().toLowerCase(java.util.Locale.ROOT);
@@ -48,6 +48,7 @@ public final class BinaryType implements DiscreteModelType {
          * @param epsilon the virtual adversarial radius
          * @return these options with it
          */
+        @Override
         public Options withVatEpsilon(double epsilon) {
             return new Options(mode, balanceWeight, entropyWeight, vatWeight, epsilon);
         }
@@ -126,17 +127,12 @@ public final class BinaryType implements DiscreteModelType {
 
     @Override
     public ModelConfig bindToData(ModelConfig c, ai.djl.ndarray.NDArray train, long seed) {
-        Options o = c.options(Options.class);
-        if (o == null || o.vatWeight() == 0 || o.vatEpsilon() != 0) {
-            return c;
-        }
-        return c.withOptions(o.withVatEpsilon(dev.bottleneck.latent.VirtualAdversarialTraining.radiusFor(train, seed)));
+        return dev.bottleneck.model.SelfAugmentedOptions.bindRadius(c, train, seed);
     }
 
     @Override
     public dev.bottleneck.latent.VirtualAdversarialTraining selfAugmentation(ModelConfig c) {
-        Options o = c.options(Options.class);
-        return dev.bottleneck.latent.VirtualAdversarialTraining.ofWeight(o.vatWeight(), o.vatEpsilon());
+        return dev.bottleneck.model.SelfAugmentedOptions.term(c);
     }
 
     @Override

@@ -55,7 +55,7 @@ public final class CategoricalType implements DiscreteModelType {
                           @JsonProperty("kl_weight") double klWeight, @JsonProperty("usage_weight") double usageWeight,
                           @JsonProperty("entropy_weight") double entropyWeight, @JsonProperty("vat_weight") double vatWeight,
                           @JsonProperty("vat_epsilon") double vatEpsilon)
-            implements TypeOptions {
+            implements dev.bottleneck.model.SelfAugmentedOptions {
         /** Validates. */
         public Options {
             new TemperatureSchedule(temperature, temperatureMin, annealRate, TemperatureSchedule.Unit.EPOCH);
@@ -81,6 +81,7 @@ public final class CategoricalType implements DiscreteModelType {
          * @param epsilon the virtual adversarial radius
          * @return these options with it
          */
+        @Override
         public Options withVatEpsilon(double epsilon) {
             return new Options(categories, hard, temperature, temperatureMin, annealRate, style, klWeight, usageWeight, entropyWeight,
                     vatWeight, epsilon);
@@ -176,17 +177,12 @@ public final class CategoricalType implements DiscreteModelType {
 
     @Override
     public ModelConfig bindToData(ModelConfig c, ai.djl.ndarray.NDArray train, long seed) {
-        Options o = c.options(Options.class);
-        if (o == null || o.vatWeight() == 0 || o.vatEpsilon() != 0) {
-            return c;
-        }
-        return c.withOptions(o.withVatEpsilon(dev.bottleneck.latent.VirtualAdversarialTraining.radiusFor(train, seed)));
+        return dev.bottleneck.model.SelfAugmentedOptions.bindRadius(c, train, seed);
     }
 
     @Override
     public dev.bottleneck.latent.VirtualAdversarialTraining selfAugmentation(ModelConfig c) {
-        Options o = c.options(Options.class);
-        return dev.bottleneck.latent.VirtualAdversarialTraining.ofWeight(o.vatWeight(), o.vatEpsilon());
+        return dev.bottleneck.model.SelfAugmentedOptions.term(c);
     }
 
     @Override

@@ -1,0 +1,49 @@
+package dev.bottleneck.model;
+
+import ai.djl.ndarray.NDArray;
+import dev.bottleneck.latent.VirtualAdversarialTraining;
+
+/**
+ * Type options that carry the self-augmentation term of IMSAT ({@link VirtualAdversarialTraining}):
+ * binary and categorical codes. The two {@code ModelType} hooks that use them are here once.
+ */
+public interface SelfAugmentedOptions extends TypeOptions {
+
+    /** @return the term's weight, {@code >= 0}; 0 for none */
+    double vatWeight();
+
+    /** @return the perturbation's L2 norm, or 0 for "auto" (bound to the training data) */
+    double vatEpsilon();
+
+    /**
+     * @param epsilon a radius
+     * @return these options with it
+     */
+    SelfAugmentedOptions withVatEpsilon(double epsilon);
+
+    /**
+     * {@link ModelType#bindToData} for these options: sets an "auto" radius from the training data.
+     *
+     * @param c a config whose options are these
+     * @param train the training inputs {@code (N, ...)}, model scale
+     * @param seed seeds the sample of the radius
+     * @return {@code c}, or a copy with the radius set
+     */
+    static ModelConfig bindRadius(ModelConfig c, NDArray train, long seed) {
+        if (!(c.options() instanceof SelfAugmentedOptions o) || o.vatWeight() == 0 || o.vatEpsilon() != 0) {
+            return c;
+        }
+        return c.withOptions(o.withVatEpsilon(VirtualAdversarialTraining.radiusFor(train, seed)));
+    }
+
+    /**
+     * {@link ModelType#selfAugmentation} for these options.
+     *
+     * @param c a config whose options are these
+     * @return the term, or null when its weight is 0
+     */
+    static VirtualAdversarialTraining term(ModelConfig c) {
+        SelfAugmentedOptions o = (SelfAugmentedOptions) c.options();
+        return VirtualAdversarialTraining.ofWeight(o.vatWeight(), o.vatEpsilon());
+    }
+}
