@@ -184,11 +184,12 @@ public interface ModelType {
      * radius set from the data's nearest-neighbour distances ({@code --vat-epsilon auto}).
      *
      * @param config a validated config of this type
-     * @param train the training inputs {@code (N, ...inputShape)}, model scale
+     * @param train gives the training inputs {@code (N, ...inputShape)}, model scale, when called
+     *     (a copy is made only for a type that asks; it is freed after the binding)
      * @param seed seeds any sampling
      * @return the config to train, {@code config} itself by default
      */
-    default ModelConfig bindToData(ModelConfig config, ai.djl.ndarray.NDArray train, long seed) {
+    default ModelConfig bindToData(ModelConfig config, java.util.function.Supplier<ai.djl.ndarray.NDArray> train, long seed) {
         return config;
     }
 

@@ -25,15 +25,15 @@ public interface SelfAugmentedOptions extends TypeOptions {
      * {@link ModelType#bindToData} for these options: sets an "auto" radius from the training data.
      *
      * @param c a config whose options are these
-     * @param train the training inputs {@code (N, ...)}, model scale
+     * @param train gives the training inputs {@code (N, ...)}, model scale (called only for "auto")
      * @param seed seeds the sample of the radius
      * @return {@code c}, or a copy with the radius set
      */
-    static ModelConfig bindRadius(ModelConfig c, NDArray train, long seed) {
+    static ModelConfig bindRadius(ModelConfig c, java.util.function.Supplier<NDArray> train, long seed) {
         if (!(c.options() instanceof SelfAugmentedOptions o) || o.vatWeight() == 0 || o.vatEpsilon() != 0) {
             return c;
         }
-        return c.withOptions(o.withVatEpsilon(VirtualAdversarialTraining.radiusFor(train, seed)));
+        return c.withOptions(o.withVatEpsilon(VirtualAdversarialTraining.radiusFor(train.get(), seed)));
     }
 
     /**

@@ -181,11 +181,13 @@ class SelfAugmentationTest {
             for (int i = 0; i < 200; i++) {
                 many[i] = i * 0.5f;
             }
-            ModelConfig bound = auto.modelType().bindToData(auto, m.create(many, new Shape(200, 1)), 0);
+            ModelConfig bound = auto.modelType().bindToData(auto, () -> m.create(many, new Shape(200, 1)), 0);
             // the 10th neighbour of an interior point is 5 steps of 0.5 away: 2.5; a quarter of that
             assertThat(bound.options(CategoricalType.Options.class).vatEpsilon()).isBetween(0.6, 0.9);
             ModelConfig fixed = auto.withOptions(auto.options(CategoricalType.Options.class).withVatEpsilon(2));
-            assertThat(fixed.modelType().bindToData(fixed, m.create(many, new Shape(200, 1)), 0)).isSameAs(fixed);
+            assertThat(fixed.modelType().bindToData(fixed, () -> {
+                throw new AssertionError("a fixed radius needs no data");
+            }, 0)).isSameAs(fixed);
         }
     }
 }

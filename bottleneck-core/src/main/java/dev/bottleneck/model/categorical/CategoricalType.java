@@ -176,7 +176,7 @@ public final class CategoricalType implements DiscreteModelType {
     }
 
     @Override
-    public ModelConfig bindToData(ModelConfig c, ai.djl.ndarray.NDArray train, long seed) {
+    public ModelConfig bindToData(ModelConfig c, java.util.function.Supplier<ai.djl.ndarray.NDArray> train, long seed) {
         return dev.bottleneck.model.SelfAugmentedOptions.bindRadius(c, train, seed);
     }
 
