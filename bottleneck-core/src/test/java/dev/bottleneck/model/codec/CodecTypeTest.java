@@ -70,8 +70,8 @@ class CodecTypeTest {
 
     @Test
     void aHeavierRateWeightSpendsFewerBitsForMoreDistortion() {
-        double[] cheap = train(0.0005);  // rate weighs 1/(0.0005 255^2) = 0.031 per bpp
-        double[] rich = train(0.05);     // rate weighs 0.0003 per bpp
+        double[] cheap = train(0.0001);  // rate weighs 1/(0.0001 255^2) = 0.15 per bpp
+        double[] rich = train(1.0);      // rate weighs 0.000015 per bpp
         assertThat(cheap[0]).as("bits per pixel").isLessThan(rich[0]);
         assertThat(cheap[1]).as("MSE").isGreaterThan(rich[1]);
     }
