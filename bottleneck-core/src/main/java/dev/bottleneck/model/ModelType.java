@@ -187,10 +187,12 @@ public interface ModelType {
      * @param train gives the training inputs {@code (N, ...inputShape)}, model scale, when called
      *     (a copy is made only for a type that asks; it is freed after the binding)
      * @param seed seeds any sampling
-     * @return the config to train, {@code config} itself by default
+     * @return the config to train: by default, for options that carry a self-augmentation term
+     *     ({@link SelfAugmentedOptions}) with an "auto" radius, a copy with the radius set; else
+     *     {@code config} itself
      */
     default ModelConfig bindToData(ModelConfig config, java.util.function.Supplier<ai.djl.ndarray.NDArray> train, long seed) {
-        return config;
+        return SelfAugmentedOptions.bindRadius(config, train, seed);
     }
 
     /**
@@ -200,10 +202,11 @@ public interface ModelType {
      * objective adds it to training passes as the term {@code "self_augmentation"}.
      *
      * @param config a validated config of this type
-     * @return the term's settings, or null for none (the default)
+     * @return the term's settings when the options carry one ({@link SelfAugmentedOptions} with a
+     *     positive weight), else null (the default for other options)
      */
     default dev.bottleneck.latent.VirtualAdversarialTraining selfAugmentation(ModelConfig config) {
-        return null;
+        return SelfAugmentedOptions.term(config);
     }
 
     /**

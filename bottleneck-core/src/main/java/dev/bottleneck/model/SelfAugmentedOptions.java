@@ -5,7 +5,8 @@ import dev.bottleneck.latent.VirtualAdversarialTraining;
 
 /**
  * Type options that carry the self-augmentation term of IMSAT ({@link VirtualAdversarialTraining}):
- * binary and categorical codes. The two {@code ModelType} hooks that use them are here once.
+ * binary and categorical codes. {@link ModelType#bindToData} and {@link ModelType#selfAugmentation}
+ * use them by default, so a type whose options implement this interface gets both.
  */
 public interface SelfAugmentedOptions extends TypeOptions {
 
@@ -24,7 +25,7 @@ public interface SelfAugmentedOptions extends TypeOptions {
     /**
      * {@link ModelType#bindToData} for these options: sets an "auto" radius from the training data.
      *
-     * @param c a config whose options are these
+     * @param c a config
      * @param train gives the training inputs {@code (N, ...)}, model scale (called only for "auto")
      * @param seed seeds the sample of the radius
      * @return {@code c}, or a copy with the radius set
@@ -39,11 +40,13 @@ public interface SelfAugmentedOptions extends TypeOptions {
     /**
      * {@link ModelType#selfAugmentation} for these options.
      *
-     * @param c a config whose options are these
-     * @return the term, or null when its weight is 0
+     * @param c a config
+     * @return the term, or null when its options carry none or its weight is 0
      */
     static VirtualAdversarialTraining term(ModelConfig c) {
-        SelfAugmentedOptions o = (SelfAugmentedOptions) c.options();
+        if (!(c.options() instanceof SelfAugmentedOptions o)) {
+            return null;
+        }
         return VirtualAdversarialTraining.ofWeight(o.vatWeight(), o.vatEpsilon());
     }
 }

@@ -126,16 +126,6 @@ public final class BinaryType implements DiscreteModelType {
     }
 
     @Override
-    public ModelConfig bindToData(ModelConfig c, java.util.function.Supplier<ai.djl.ndarray.NDArray> train, long seed) {
-        return dev.bottleneck.model.SelfAugmentedOptions.bindRadius(c, train, seed);
-    }
-
-    @Override
-    public dev.bottleneck.latent.VirtualAdversarialTraining selfAugmentation(ModelConfig c) {
-        return dev.bottleneck.model.SelfAugmentedOptions.term(c);
-    }
-
-    @Override
     public String describeCode(ModelConfig config) {
         return "binary, " + config.latent() + " bits";
     }
