@@ -196,6 +196,8 @@ public final class GradientChecks {
                 .loss("mse").options(ModelTypes.get("vq").exampleOptions(6)));
         m.put("fsq conv-grid bce", ModelConfig.builder().type("fsq").arch("conv-grid").inputShape(1, 12, 12).channels(8, 16).latent(27)
                 .loss("bce").options(ModelTypes.get("fsq").exampleOptions(6)));
+        m.put("codec conv-grid per-position density", ModelConfig.builder().type("codec").arch("conv-grid").inputShape(1, 12, 12)
+                .channels(8, 16).latent(36).loss("mse").options(new dev.bottleneck.model.codec.CodecType.Options(0.01, "position")));
         m.put("categorical mlp batch norm", base("categorical", "mlp").batchNorm(true).loss("bce")
                 .options(ModelTypes.get("categorical").exampleOptions(6)));
         m.put("binary conv batch norm", base("binary", "conv").batchNorm(true).loss("bce")

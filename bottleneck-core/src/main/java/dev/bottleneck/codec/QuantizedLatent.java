@@ -32,6 +32,7 @@ public final class QuantizedLatent implements LatentLayer {
     private final FactorizedDensity density;
     private final double rateWeight;
     private final long pixels;
+    private final int positions;
 
     /**
      * @param channels {@code C}, the latent grid's channels
@@ -40,13 +41,30 @@ public final class QuantizedLatent implements LatentLayer {
      * @throws InvalidInputException if a value is out of range
      */
     public QuantizedLatent(int channels, long pixels, double rateWeight) {
+        this(channels, 0, pixels, rateWeight);
+    }
+
+    /**
+     * @param channels {@code C}, the latent grid's channels
+     * @param positions {@code 0} for one density per channel (shared by all positions, any grid
+     *     size), or {@code H' W'} of the training grid for one density per channel and position
+     *     ({@code C H' W'} densities; only grids of that size)
+     * @param pixels {@code H W}, pixels per input image (the rate's denominator)
+     * @param rateWeight the rate's weight against the per-value MSE, {@code > 0}
+     * @throws InvalidInputException if a value is out of range
+     */
+    public QuantizedLatent(int channels, int positions, long pixels, double rateWeight) {
         if (pixels < 1) {
             throw new InvalidInputException("an image needs at least 1 pixel, got " + pixels);
         }
         if (!(rateWeight > 0) || Double.isInfinite(rateWeight)) {
             throw new InvalidInputException("the rate weight must be a positive number, got " + rateWeight);
         }
-        this.density = new FactorizedDensity(channels);
+        if (positions < 0) {
+            throw new InvalidInputException("positions must be 0 (per channel) or the grid's size, got " + positions);
+        }
+        this.positions = positions;
+        this.density = new FactorizedDensity(positions == 0 ? channels : channels * positions);
         this.pixels = pixels;
         this.rateWeight = rateWeight;
     }
@@ -54,6 +72,25 @@ public final class QuantizedLatent implements LatentLayer {
     /** @return the entropy model */
     public FactorizedDensity density() {
         return density;
+    }
+
+    /**
+     * @return whether each latent of the training grid has its own density ({@code false}: one
+     *     per channel)
+     */
+    public boolean perPosition() {
+        return positions > 0;
+    }
+
+    /**
+     * The density table that codes each latent of a grid, in row-major {@code (C, H', W')} order.
+     *
+     * @param index the latent's index in the grid
+     * @param cells {@code H' W'}
+     * @return the density's channel: {@code index} per position, {@code index / cells} per channel
+     */
+    public int tableOf(int index, int cells) {
+        return positions > 0 ? index : index / cells;
     }
 
     @Override
@@ -85,7 +122,8 @@ public final class QuantizedLatent implements LatentLayer {
      */
     public NDArray bitsPerImage(NDArray q, boolean training) {
         ParameterStore ps = new ParameterStore(q.getManager(), false);
-        NDArray bits = density.forward(ps, new NDList(q), training).singletonOrThrow();
+        NDArray in = positions > 0 ? q.reshape(q.getShape().get(0), -1, 1, 1) : q;
+        NDArray bits = density.forward(ps, new NDList(in), training).singletonOrThrow();
         return bits.reshape(q.getShape().get(0), -1).sum(new int[] {1});
     }
 

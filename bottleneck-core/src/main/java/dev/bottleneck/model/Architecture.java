@@ -52,6 +52,19 @@ public interface Architecture {
     }
 
     /**
+     * Whether the model is fully convolutional, and by how much its encoder shrinks each side: a
+     * model with factor {@code f > 0} encodes an image {@code (C, H, W)} of any size whose sides
+     * are multiples of {@code f} to a grid {@code (D, H/f, W/f)}, and decodes such a grid back to
+     * {@code (C, H, W)}. Codecs pad other sizes up to a multiple.
+     *
+     * @param config the model config
+     * @return {@code f}, or {@code 0} when the model takes only its training size (the default)
+     */
+    default int downsampling(ModelConfig config) {
+        return 0;
+    }
+
+    /**
      * A one-line human description, e.g. {@code "784 -> 512 -> 256 -> 16 -> 256 -> 512 -> 784"}.
      *
      * @param config the model config

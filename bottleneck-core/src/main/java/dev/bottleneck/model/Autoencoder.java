@@ -565,6 +565,33 @@ public final class Autoencoder implements AutoCloseable {
     }
 
     /**
+     * Decodes latent grids of any size with a fully convolutional model (no gradient): the codec's
+     * path for images of another size than the training images.
+     *
+     * @param grid latent grids {@code (N, D, h, w)}
+     * @return reconstructions {@code (N, C, f h, f w)} in model scale, {@code f} the architecture's
+     *     {@link Architecture#downsampling} (or the training size when the grid is the training grid)
+     * @throws InvalidInputException if the model's code is not a grid, or the grid's channels or
+     *     size do not fit the model
+     */
+    public NDArray decodeGrid(NDArray grid) {
+        Architecture arch = Architectures.get(config.arch());
+        int[] g = arch.codeGrid(config);
+        Shape s = grid.getShape();
+        if (g == null) {
+            throw new InvalidInputException("a " + config.arch() + " model has a flat code, not a latent grid");
+        }
+        long depth = config.latent() / ((long) g[0] * g[1]);
+        boolean training = s.get(2) == g[0] && s.get(3) == g[1];
+        if (s.dimension() != 4 || s.get(1) != depth || !(training || arch.downsampling(config) > 0)) {
+            throw new InvalidInputException("a latent grid of shape " + s + " does not fit this model, which decodes (N, " + depth + ", "
+                    + g[0] + ", " + g[1] + ")" + (arch.downsampling(config) > 0 ? " or grids of other sizes" : " only"));
+        }
+        NDArray out = block.decoder().forward(parameterStore, new NDList(grid), false).singletonOrThrow();
+        return reconstructionLoss.reconstruct(out);
+    }
+
+    /**
      * Encodes and decodes a batch (no gradient).
      *
      * @param x {@code (N, ...inputShape)}, model scale

@@ -5,7 +5,7 @@ import ai.djl.nn.SequentialBlock;
 import dev.bottleneck.InvalidInputException;
 import dev.bottleneck.nn.Activations;
 import dev.bottleneck.nn.Conv2d;
-import dev.bottleneck.nn.Reshape;
+import dev.bottleneck.nn.GridInput;
 import dev.bottleneck.nn.Upsample2d;
 
 /**
@@ -20,7 +20,11 @@ import dev.bottleneck.nn.Upsample2d;
  * {@code c_last} channels and the activation, then the upsampling path of {@link
  * ConvArchitecture}. The code size {@code K} must be a multiple of {@code H' W'}. Only latent
  * layers that read grids take it ({@link dev.bottleneck.latent.LatentLayer#readsGrids()}: the
- * vector quantizer and FSQ).
+ * vector quantizer, FSQ and the codec's scalar quantizer).
+ *
+ * <p>When every level halves its input exactly (training sides multiples of {@code 2^L}) the
+ * model is fully convolutional ({@link #downsampling}): the decoder doubles instead of resizing
+ * to fixed sizes and takes a grid of any size, so a codec trained on crops codes whole photos.
  */
 public final class ConvGridArchitecture implements Architecture {
 
@@ -44,6 +48,23 @@ public final class ConvGridArchitecture implements Architecture {
     public int[] codeGrid(ModelConfig config) {
         int[][] sizes = ConvArchitecture.levelSizes(config);
         return sizes[sizes.length - 1];
+    }
+
+    /**
+     * @param config the model config
+     * @return {@code 2^L} for {@code L} levels when every level halves its input exactly (training
+     *     sides multiples of {@code 2^L}, e.g. 28 with two levels): the model then codes images of
+     *     any size whose sides are multiples of {@code 2^L}; {@code 0} otherwise
+     */
+    @Override
+    public int downsampling(ModelConfig config) {
+        int[][] sizes = ConvArchitecture.levelSizes(config);
+        for (int i = 0; i + 1 < sizes.length; i++) {
+            if (sizes[i][0] != 2 * sizes[i + 1][0] || sizes[i][1] != 2 * sizes[i + 1][1]) {
+                return 0;
+            }
+        }
+        return 1 << (sizes.length - 1);
     }
 
     /**
@@ -84,11 +105,12 @@ public final class ConvGridArchitecture implements Architecture {
         int levels = ch.length;
         int[] last = sizes[levels];
         SequentialBlock b = new SequentialBlock();
-        b.add(new Reshape(depth(config, config.latent()), last[0], last[1]));
+        boolean anySize = downsampling(config) > 0;
+        b.add(new GridInput(depth(config, config.latent()), last[0], last[1]));
         b.add(Conv2d.of(ch[levels - 1], 3, 1, 1));
         b.add(Activations.block(config.activation()));
         for (int i = levels - 1; i >= 0; i--) {
-            b.add(new Upsample2d(sizes[i][0], sizes[i][1]));
+            b.add(anySize ? Upsample2d.doubling() : new Upsample2d(sizes[i][0], sizes[i][1]));
             int out = i > 0 ? ch[i - 1] : config.inputShape()[0];
             b.add(Conv2d.of(out, 3, 1, 1));
             if (i > 0) {

@@ -18,6 +18,10 @@ import ai.djl.util.PairList;
  * Distill 2016). A fixed output size (rather than a factor) lets a decoder return exactly to odd
  * encoder sizes such as 7 -> 14 -> 28 or 5 -> 9.
  *
+ * <p>{@link #doubling()} makes the size-free form, {@code (N, C, h, w) -> (N, C, 2h, 2w)} for any
+ * {@code h, w}, which fully convolutional models (the codec of {@code --arch conv-grid}) use so
+ * that one model decodes latent grids of any size.
+ *
  * <p>Runs as one native op ({@code torch.nn.functional.interpolate}, mode nearest) with autograd.
  * No parameters.
  */
@@ -27,6 +31,8 @@ public final class Upsample2d extends AbstractBlock {
 
     private final int height;
     private final int width;
+    /** Whether the output is twice the input's size, whatever it is ({@code height, width} unused). */
+    private final boolean doubling;
 
     /**
      * @param height output height {@code H} in pixels, {@code >= 1}
@@ -40,14 +46,29 @@ public final class Upsample2d extends AbstractBlock {
         }
         this.height = height;
         this.width = width;
+        this.doubling = false;
     }
 
-    /** @return output height {@code H} */
+    private Upsample2d() {
+        super(VERSION);
+        this.height = 0;
+        this.width = 0;
+        this.doubling = true;
+    }
+
+    /**
+     * @return a block that doubles both sides of any input: {@code (N, C, h, w) -> (N, C, 2h, 2w)}
+     */
+    public static Upsample2d doubling() {
+        return new Upsample2d();
+    }
+
+    /** @return output height {@code H} ({@code 0} for the {@link #doubling()} form) */
     public int height() {
         return height;
     }
 
-    /** @return output width {@code W} */
+    /** @return output width {@code W} ({@code 0} for the {@link #doubling()} form) */
     public int width() {
         return width;
     }
@@ -57,17 +78,21 @@ public final class Upsample2d extends AbstractBlock {
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         // mode 0 = nearest in DJL's PyTorch engine
-        return new NDList(x.getNDArrayInternal().interpolation(new long[] {height, width}, 0, false));
+        long[] size = doubling ? new long[] {2 * x.getShape().get(2), 2 * x.getShape().get(3)} : new long[] {height, width};
+        return new NDList(x.getNDArrayInternal().interpolation(size, 0, false));
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape in = inputShapes[0];
+        if (doubling) {
+            return new Shape[] {new Shape(in.get(0), in.get(1), 2 * in.get(2), 2 * in.get(3))};
+        }
         return new Shape[] {new Shape(in.get(0), in.get(1), height, width)};
     }
 
     @Override
     public String toString() {
-        return "Upsample2d(" + height + "x" + width + ", nearest)";
+        return doubling ? "Upsample2d(x2, nearest)" : "Upsample2d(" + height + "x" + width + ", nearest)";
     }
 }

@@ -64,6 +64,79 @@ class ImageCodecTest {
     }
 
     @Test
+    void aFullyConvolutionalCodecCodesImagesOfAnySizeAndDecodesBatchesAsOneAtATime() {
+        try (Autoencoder a = codec(1); NDManager m = NDManager.newBaseManager()) {
+            ImageCodec codec = new ImageCodec(a, SHA);
+            assertThat(codec.anySize()).isTrue();
+            // 18x30: padded to 20x32 (multiples of 4) by repeating the last row and column
+            NDArray x = m.randomUniform(0f, 1f, new Shape(3, 1, 18, 30)).mul(40f);
+            List<byte[]> files = codec.compress(x);
+            BtlFile f = BtlFile.parse(files.get(0), FILE);
+            assertThat(f.imageShape()).containsExactly(1, 18, 30);
+            assertThat(f.latentShape()).containsExactly(4, 5, 8);
+            NDArray padded = x.concat(x.get(":, :, 17:18, :").repeat(2, 2), 2);
+            padded = padded.concat(padded.get(":, :, :, 29:30").repeat(3, 2), 3);
+            NDArray grid = a.encoderOutput(padded, false).round();
+            List<NDArray> one = new java.util.ArrayList<>();
+            for (byte[] b : files) {
+                one.add(codec.decompress(b, FILE, m));
+            }
+            List<NDArray> batched = codec.decompressAll(files, List.of(FILE, FILE, FILE), m, 2);
+            for (int i = 0; i < 3; i++) {
+                assertThat(one.get(i).getShape()).isEqualTo(new Shape(1, 1, 18, 30));
+                NDArray expected = a.decodeGrid(grid.get(i + ":" + (i + 1))).get(":, :, :18, :30");
+                assertThat(one.get(i).toFloatArray()).containsExactly(expected.toFloatArray());
+                // the latents are exact; the decoder's floats may differ in the last bits with the batch size
+                float[] b = batched.get(i).toFloatArray();
+                float[] o = one.get(i).toFloatArray();
+                for (int k = 0; k < b.length; k++) {
+                    assertThat(b[k]).isCloseTo(o[k], org.assertj.core.data.Offset.offset(1e-5f));
+                }
+            }
+            // the same image at the training size still gives the model's own decode of its code
+            NDArray small = images(m, 1);
+            assertThat(codec.decompress(codec.compress(small).get(0), FILE, m).toFloatArray())
+                    .containsExactly(a.decode(a.encode(small)).toFloatArray());
+            assertThatThrownBy(() -> codec.compress(m.zeros(new Shape(1, 3, 12, 12))))
+                    .hasMessageContaining("3 channel(s); this codec codes 1");
+        }
+    }
+
+    @Test
+    void aCodecWhoseLevelsDoNotHalveExactlyCodesOnlyItsTrainingSize() {
+        ModelConfig c = ModelConfig.builder().type("codec").arch("conv-grid").inputShape(1, 14, 14).channels(8, 16).latent(64)
+                .loss("mse").options(new CodecType.Options(0.01)).build();
+        try (Autoencoder a = Autoencoder.create(c, 1); NDManager m = NDManager.newBaseManager()) {
+            ImageCodec codec = new ImageCodec(a, SHA);
+            assertThat(codec.anySize()).isFalse();
+            assertThat(codec.compress(m.randomUniform(0f, 1f, new Shape(1, 1, 14, 14)))).hasSize(1);
+            assertThatThrownBy(() -> codec.compress(m.zeros(new Shape(1, 1, 16, 16))))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("codes only 14x14");
+        }
+    }
+
+    @Test
+    void aPerPositionDensityCodesItsTrainingSizeExactlyWithOneTablePerLatent() {
+        ModelConfig c = ModelConfig.builder().type("codec").arch("conv-grid").inputShape(1, 12, 12).channels(8, 16).latent(36)
+                .loss("mse").options(new CodecType.Options(0.01, "position")).build();
+        try (Autoencoder a = Autoencoder.create(c, 3); NDManager m = NDManager.newBaseManager()) {
+            QuantizedLatent q = (QuantizedLatent) a.latent();
+            assertThat(q.perPosition()).isTrue();
+            assertThat(q.density().channels()).as("4 channels x 9 positions").isEqualTo(36);
+            assertThat(q.tableOf(10, 9)).isEqualTo(10);
+            ImageCodec codec = new ImageCodec(a, SHA);
+            assertThat(codec.anySize()).isFalse();
+            NDArray x = images(m, 2);
+            List<byte[]> files = codec.compress(x);
+            for (int i = 0; i < 2; i++) {
+                NDArray xi = x.get(i + ":" + (i + 1));
+                assertThat(codec.decompress(files.get(i), FILE, m).toFloatArray()).containsExactly(a.decode(a.encode(xi)).toFloatArray());
+            }
+            assertThatThrownBy(() -> codec.compress(m.zeros(new Shape(1, 1, 16, 16)))).hasMessageContaining("per grid position");
+        }
+    }
+
+    @Test
     void badFilesAreOneLineErrorsNamingTheFile() {
         try (Autoencoder a = codec(1); Autoencoder other = codec(2); NDManager m = NDManager.newBaseManager()) {
             ImageCodec codec = new ImageCodec(a, SHA);

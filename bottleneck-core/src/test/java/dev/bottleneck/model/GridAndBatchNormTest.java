@@ -60,6 +60,33 @@ class GridAndBatchNormTest {
     }
 
     @Test
+    void aPerPositionCodecKeepsItsDensityOptionAndWeightsThroughSaveAndLoad() throws Exception {
+        ModelConfig c = ModelConfig.builder().type("codec").arch("conv-grid").inputShape(1, 12, 12).channels(8, 16).latent(36)
+                .loss("mse").options(new dev.bottleneck.model.codec.CodecType.Options(0.02, "position")).build();
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        float[] input;
+        float[] bits;
+        try (Autoencoder a = Autoencoder.create(c, 3); NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomUniform(0f, 1f, new Shape(4, 1, 12, 12)).mul(30f);
+            input = x.toFloatArray();
+            var q = (dev.bottleneck.codec.QuantizedLatent) a.latent();
+            bits = q.bitsPerImage(a.encoderOutput(x, false).round(), false).toFloatArray();
+            a.saveParameters(buf);
+        }
+        String json = Json.MAPPER.writeValueAsString(c);
+        assertThat(json).containsPattern("\"density\" ?: ?\"position\"");
+        ModelConfig back = Json.MAPPER.readValue(json, ModelConfig.class);
+        assertThat(back).isEqualTo(c);
+        try (Autoencoder b = Autoencoder.load(back, new ByteArrayInputStream(buf.toByteArray()), Path.of("model.params"));
+             NDManager m = NDManager.newBaseManager()) {
+            var q = (dev.bottleneck.codec.QuantizedLatent) b.latent();
+            assertThat(q.perPosition()).isTrue();
+            NDArray x = m.create(input, new Shape(4, 1, 12, 12));
+            assertThat(q.bitsPerImage(b.encoderOutput(x, false).round(), false).toFloatArray()).containsExactly(bits);
+        }
+    }
+
+    @Test
     void batchNormKeepsItsRunningAveragesThroughSaveAndLoad() throws Exception {
         ModelConfig c = ModelConfig.builder().type("categorical").arch("mlp").inputShape(12).hidden(8).latent(3).loss("bce").batchNorm(true)
                 .options(ModelTypes.get("categorical").exampleOptions(3)).build();

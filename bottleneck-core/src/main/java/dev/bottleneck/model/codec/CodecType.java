@@ -36,21 +36,45 @@ public final class CodecType implements ModelType {
      *
      * @param lambda the rate-distortion trade-off of CompressAI's MSE models ({@code lambda 255^2
      *     MSE + bpp}, pixels in [0, 1]), {@code > 0}; CompressAI trains 0.0018 to 0.0932
+     * @param density {@code "channel"} (one density per latent channel, shared by all positions:
+     *     the model codes images of any size) or {@code "position"} (one density per channel and
+     *     position of the training grid, as the KLT coder's one table per component: fewer bits on
+     *     images of one size whose statistics depend on the position, such as centred digits; the
+     *     model then codes only its training size); {@code null} reads as {@code "channel"}
+     *     (model.json files written before the option)
+     * @throws InvalidInputException if a value is out of range
      */
-    public record Options(@JsonProperty("lambda") double lambda) implements TypeOptions {
+    public record Options(@JsonProperty("lambda") double lambda, @JsonProperty("density") String density) implements TypeOptions {
         /** Validates. */
         public Options {
             if (!(lambda > 0) || Double.isInfinite(lambda)) {
                 throw new InvalidInputException("--codec-lambda must be a positive number, got " + lambda);
             }
+            density = density == null ? "channel" : density;
+            if (!DENSITIES.contains(density)) {
+                throw new InvalidInputException("--codec-density must be channel or position, got " + density);
+            }
+        }
+
+        /**
+         * @param lambda as above, with the per-channel density
+         */
+        public Options(double lambda) {
+            this(lambda, "channel");
+        }
+
+        /** @return whether each position of the grid has its own density */
+        public boolean perPosition() {
+            return density.equals("position");
         }
 
         @Override
         public String describe(ModelConfig c) {
-            return "factorized prior, lambda " + lambda + " (loss = MSE + bpp / (lambda 255^2))";
+            return "factorized prior per " + density + ", lambda " + lambda + " (loss = MSE + bpp / (lambda 255^2))";
         }
     }
 
+    private static final List<String> DENSITIES = List.of("channel", "position");
     private static final Options DEFAULT = new Options(0.01);
 
     @Override
@@ -92,13 +116,15 @@ public final class CodecType implements ModelType {
     @Override
     public List<CliOption> cliOptions() {
         return List.of(new CliOption("--codec-lambda", "L", "codec: rate-distortion trade-off, loss = lambda 255^2 MSE + bpp as in "
-                + "CompressAI (default 0.01; larger spends more bits for less distortion)."));
+                + "CompressAI (default 0.01; larger spends more bits for less distortion)."),
+                new CliOption("--codec-density", "channel|position", "codec: one learned density per latent channel (default; codes "
+                        + "images of any size) or per channel and grid position (fewer bits on one image size, e.g. MNIST; codes only that size)."));
     }
 
     @Override
     public TypeOptions options(Map<String, String> given, String loss) {
         return new Options(given.containsKey("--codec-lambda") ? DiscreteCodes.number("--codec-lambda", given.get("--codec-lambda"))
-                : DEFAULT.lambda());
+                : DEFAULT.lambda(), given.getOrDefault("--codec-density", "channel"));
     }
 
     @Override
@@ -131,8 +157,8 @@ public final class CodecType implements ModelType {
         int[] grid = Architectures.get(c.arch()).codeGrid(c);
         int channels = c.latent() / (grid[0] * grid[1]);
         long pixels = (long) c.inputShape()[1] * c.inputShape()[2];
-        double lambda = c.options(Options.class).lambda();
-        return new QuantizedLatent(channels, pixels, 1.0 / (lambda * 255 * 255));
+        Options o = c.options(Options.class);
+        return new QuantizedLatent(channels, o.perPosition() ? grid[0] * grid[1] : 0, pixels, 1.0 / (o.lambda() * 255 * 255));
     }
 
     @Override

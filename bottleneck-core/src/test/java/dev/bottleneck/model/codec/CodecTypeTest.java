@@ -84,6 +84,8 @@ class CodecTypeTest {
         assertThatThrownBy(() -> ModelConfig.builder().type("codec").arch("conv-grid").inputShape(1, 12, 12).channels(8, 16).latent(36)
                 .loss("bce").build()).isInstanceOf(InvalidInputException.class).hasMessageContaining("--loss");
         assertThatThrownBy(() -> new CodecType.Options(0)).hasMessageContaining("--codec-lambda");
+        assertThatThrownBy(() -> new CodecType.Options(0.01, "pixel")).hasMessageContaining("--codec-density must be channel or position");
+        assertThat(new CodecType.Options(0.01, null).density()).as("model.json files before the option").isEqualTo("channel");
         assertThat(codec(0.01).modelType().pcaBaseline()).isFalse();
     }
 }
