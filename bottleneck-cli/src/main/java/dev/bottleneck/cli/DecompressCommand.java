@@ -1,5 +1,6 @@
 package dev.bottleneck.cli;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.bottleneck.InvalidInputException;
 import dev.bottleneck.app.LoadedModel;
@@ -53,9 +54,16 @@ final class DecompressCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "OUT", required = true, description = "FILE.png for one file, a folder for a folder.")
     Path out;
 
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "256",
+            description = "Files of one image size decoded together (default: ${DEFAULT-VALUE}; 1 decodes each alone).")
+    int batch;
+
     @Override
     public Integer call() {
         common.apply();
+        if (batch < 1) {
+            throw new InvalidInputException("--batch must be at least 1, got " + batch);
+        }
         List<Path> files = inputs();
         boolean one = !Files.isDirectory(in);
         if (one && !out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
@@ -64,27 +72,28 @@ final class DecompressCommand implements Callable<Integer> {
         Console console = new Console(spec.commandLine().getErr(), common.quiet);
         try (LoadedModel lm = LoadedModel.open(modelDir); NDManager m = NDManager.newBaseManager()) {
             ImageCodec codec = new ImageCodec(lm.model(), lm.manifest().paramsSha256());
-            int[] s = lm.manifest().model().inputShape();
-            ImageGrid.Shape shape = new ImageGrid.Shape(s[0], s[1], s[2]);
             long t0 = System.nanoTime();
-            List<float[]> images = new ArrayList<>();
+            List<byte[]> contents = new ArrayList<>();
             for (Path f : files) {
-                byte[] bytes;
                 try {
-                    bytes = Files.readAllBytes(f);
+                    contents.add(Files.readAllBytes(f));
                 } catch (IOException e) {
                     throw new InvalidInputException(f, "cannot read (" + dev.bottleneck.io.AtomicFiles.describe(e) + ")", e);
                 }
-                try (NDManager fm = m.newSubManager()) {
-                    float[] px = codec.decompress(bytes, f, fm).toFloatArray();
-                    lm.manifest().input().scaling().toMetricScale(px); // [0, 1] pixels; the PNG writer rounds and clips
-                    images.add(px);
-                }
+            }
+            List<NDArray> decoded = codec.decompressAll(contents, files, m, batch);
+            List<float[]> images = new ArrayList<>();
+            List<ImageGrid.Shape> shapes = new ArrayList<>();
+            for (NDArray d : decoded) {
+                float[] px = d.toFloatArray();
+                lm.manifest().input().scaling().toMetricScale(px); // [0, 1] pixels; the PNG writer rounds and clips
+                images.add(px);
+                shapes.add(new ImageGrid.Shape((int) d.getShape().get(1), (int) d.getShape().get(2), (int) d.getShape().get(3)));
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             for (int i = 0; i < files.size(); i++) {
                 String name = files.get(i).getFileName().toString().replaceFirst("(?i)\\.btl$", "") + ".png";
-                ImageGrid.writePng(one ? out : out.resolve(name), ImageGrid.image(images.get(i), 0, shape));
+                ImageGrid.writePng(one ? out : out.resolve(name), ImageGrid.image(images.get(i), 0, shapes.get(i)));
             }
             console.info(String.format(Locale.ROOT, "decompressed %d file(s) into %s, %.0f images/s", files.size(), out,
                     files.size() / seconds));

@@ -56,6 +56,52 @@ class CodecCommandsTest {
         assertThat(Files.readAllBytes(again.resolve("00005.btl"))).isEqualTo(Files.readAllBytes(btl.resolve("00005.btl")));
     }
 
+    /** A PNG of random pixels: greyscale, or RGB. */
+    private static void png(Path file, int h, int w, boolean rgb, long seed) throws Exception {
+        java.util.Random r = new java.util.Random(seed);
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(w, h,
+                rgb ? java.awt.image.BufferedImage.TYPE_INT_RGB : java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int v = r.nextInt(256);
+                img.setRGB(x, y, rgb ? r.nextInt(1 << 24) : (v << 16) | (v << 8) | v);
+            }
+        }
+        Files.createDirectories(file.getParent());
+        javax.imageio.ImageIO.write(img, "png", file.toFile());
+    }
+
+    @Test
+    void imagesOfAnySizeAreCompressedFromFilesAndFoldersAndComeBackAtTheirSize() throws Exception {
+        Path in = tmp.resolve("in");
+        png(in.resolve("a.png"), 13, 21, false, 1);
+        png(in.resolve("b.png"), 8, 8, false, 2);
+        png(in.resolve("c.png"), 13, 21, false, 3);
+        Path btl = tmp.resolve("btl");
+        String report = run("compress", codec, in, "--out", btl).ok().err();
+        assertThat(report).contains("compressed 3 image(s)").contains("bits per pixel");
+        Path png = tmp.resolve("png");
+        run("decompress", codec, btl, "--out", png, "--batch", "2").ok();
+        java.awt.image.BufferedImage a = Cli.readPng(png.resolve("a.png"));
+        assertThat(a.getHeight()).isEqualTo(13);
+        assertThat(a.getWidth()).isEqualTo(21);
+        assertThat(Cli.readPng(png.resolve("b.png")).getWidth()).isEqualTo(8);
+        // one file in, one file out; batched and one-at-a-time decompression agree on the PNG
+        Path one = tmp.resolve("one.btl");
+        run("compress", codec, in.resolve("a.png"), "--out", one, "--quiet").ok();
+        assertThat(Files.readAllBytes(one)).isEqualTo(Files.readAllBytes(btl.resolve("a.btl")));
+        Path onePng = tmp.resolve("one.png");
+        run("decompress", codec, one, "--out", onePng, "--batch", "1").ok();
+        assertThat(Files.readAllBytes(onePng)).isEqualTo(Files.readAllBytes(png.resolve("a.png")));
+        // a colour image for a greyscale codec: one line naming it, nothing written
+        png(in.resolve("d.png"), 8, 8, true, 4);
+        Path none = tmp.resolve("none");
+        Cli.Result r = run("compress", codec, in, "--out", none);
+        assertThat(r.code()).isEqualTo(Main.INVALID_INPUT);
+        assertThat(r.err()).contains("d.png").contains("3 channel(s); this codec codes 1").doesNotContain("Exception");
+        assertThat(none).doesNotExist();
+    }
+
     @Test
     void filesOfAnotherModelOrDamagedOnesAreOneLineErrorsWithNothingWritten() throws Exception {
         Path btl = tmp.resolve("btl");

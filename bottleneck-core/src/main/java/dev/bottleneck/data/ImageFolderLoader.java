@@ -191,6 +191,25 @@ public final class ImageFolderLoader {
     }
 
     /**
+     * Loads one image file at its own size, for the verbs that take images of any size (a fully
+     * convolutional codec's {@code compress}).
+     *
+     * @param file a PNG or JPEG file
+     * @return a dataset of one image named after the file, batch shape {@code (1, C, H, W)} with
+     *     {@code C = 1} for a greyscale image and 3 otherwise (alpha dropped), raw pixels 0..255
+     * @throws InvalidInputException naming the file if it cannot be read or decoded, or is too large
+     */
+    public static Dataset loadFile(Path file) {
+        Decoded d = decode(file, 0, 1);
+        int c = d.gray ? 1 : 3;
+        float[] values = new float[c * d.h * d.w];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = d.pixels[i] & 0xFF;
+        }
+        return Dataset.builder("image:" + file.getFileName(), Dataset.Kind.IMAGE).exampleShape(c, d.h, d.w).values(values).rawMax(255f).build();
+    }
+
+    /**
      * Parses an image size written {@code HxW} (height, then width), as in {@code --resize 28x28}.
      * {@code X} and {@code ×} are accepted for {@code x}, and spaces around the numbers.
      *
@@ -246,7 +265,11 @@ public final class ImageFolderLoader {
         return name != null && name.toString().startsWith(".");
     }
 
-    private static boolean isImageName(Path p) {
+    /**
+     * @param p a path
+     * @return whether its name ends in .png, .jpg or .jpeg (any case)
+     */
+    public static boolean isImageName(Path p) {
         String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
         return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
     }
