@@ -113,8 +113,18 @@ final class CodecBenchCommand implements Callable<Integer> {
                     dataName = d.name();
                     images = RateDistortion.originals(d);
                 }
-                PreparedData.requireShape(d, lm.manifest().model().inputShape(), dir.toString());
+                try {
+                    codec.requireCodable(d.exampleShape());
+                } catch (InvalidInputException e) {
+                    throw new InvalidInputException(dir + ": cannot code " + dataName + ": " + e.getMessage(), e);
+                }
                 NDArray x = PreparedData.toArray(d, lm.manifest().input().scaling(), m);
+                boolean trainingSize = java.util.Arrays.equals(d.exampleShape(), lm.manifest().model().inputShape());
+                if (kltPoints == null && !trainingSize && !(kltSteps.length == 1 && kltSteps[0] == 0)) {
+                    console.info("KLT left out: it transforms whole images of the training size ("
+                            + java.util.Arrays.toString(lm.manifest().model().inputShape()) + "), and these are " + java.util.Arrays.toString(d.exampleShape()));
+                    kltSteps = new double[] {0};
+                }
                 if (kltPoints == null && !(kltSteps.length == 1 && kltSteps[0] == 0)) {
                     for (double step : kltSteps) {
                         if (!(step > 0) || Double.isInfinite(step)) {
