@@ -3,7 +3,7 @@
 
 const $ = (id) => document.getElementById(id);
 const COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
-const state = { models: [], model: null, map: null, picked: [], z: null, busy: false, again: false, drawn: false, sliderBusy: false, sliderAgain: false };
+const state = window.bottleneck = { models: [], model: null, map: null, picked: [], z: null, busy: false, again: false, drawn: false, sliderBusy: false, sliderAgain: false };
 
 // ------------------------------------------------------------------ API
 
