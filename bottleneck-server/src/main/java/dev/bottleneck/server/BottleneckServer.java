@@ -365,9 +365,8 @@ public final class BottleneckServer implements AutoCloseable {
             x = m.decode(b.values(), b.n());
             n = b.n();
         } else {
-            Map<String, Object> info = m.info();
-            Object w = info.get("code_width");
-            Inputs.Batch ib = w == null ? null : Inputs.codes(ctx.contentType(), body, (Integer) w, "indices", options.maxBatch());
+            Integer w = m.codeWidth();
+            Inputs.Batch ib = w == null ? null : Inputs.codes(ctx.contentType(), body, w, "indices", options.maxBatch());
             if (ib == null) {
                 throw ApiException.badRequest("the JSON body has no \"codes\"" + (w == null ? "" : " or \"indices\"") + " array");
             }

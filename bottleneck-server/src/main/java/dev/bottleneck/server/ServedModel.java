@@ -35,7 +35,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -48,10 +47,12 @@ import java.util.function.Supplier;
  * <p>Shapes: examples {@code (N, ...inputShape)}, images {@code (N, C, H, W)}; raw units in
  * ({@code 0..rawMax} pixels, original table units), pixels out in [0, 1]; codes {@code (N, K)}.
  *
- * <p>Threads: every inference runs in its own sub-{@link NDManager}, closed before the call
- * returns, and holds this model's lock. libtorch already spreads one batch over the native
- * threads, so running two requests on one model at once gains nothing on a small machine and would
- * share the model's parameter store between threads; different models run in parallel.
+ * <p>Threads: every inference runs on this model's single worker thread, in its own
+ * sub-{@link NDManager} closed before the call returns; request threads wait for it. libtorch
+ * already spreads one batch over the native threads, so running two requests on one model at once
+ * gains nothing on a small machine and would share the model's parameter store between threads;
+ * one calling thread also keeps glibc to one arena (see {@link #locked}). Different models run in
+ * parallel.
  */
 public final class ServedModel implements AutoCloseable {
 
@@ -72,7 +73,7 @@ public final class ServedModel implements AutoCloseable {
     private final boolean discrete;
     private final int codeWidth;
     private final float rawMax;
-    private final ReentrantLock lock = new ReentrantLock(true);
+    private final java.util.concurrent.ExecutorService worker;
 
     private AnomalyDetector detector;
     private String thresholdSource;
@@ -101,6 +102,11 @@ public final class ServedModel implements AutoCloseable {
         this.discrete = c.modelType().capabilities().discreteCodes();
         this.codeWidth = discrete ? model.codeWidth() : 0;
         this.rawMax = scaling.rawMax() == null ? 1f : scaling.rawMax();
+        this.worker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "bottleneck-model-" + name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -220,6 +226,11 @@ public final class ServedModel implements AutoCloseable {
     /** @return the code size {@code K} */
     public int codeSize() {
         return k;
+    }
+
+    /** @return the integer-code width {@code W} of a discrete model, or {@code null} for a continuous code */
+    public Integer codeWidth() {
+        return discrete ? codeWidth : null;
     }
 
     /** @return whether examples are images with 1 or 3 channels (PNG in and out) */
@@ -628,12 +639,34 @@ public final class ServedModel implements AutoCloseable {
         T run(NDManager m);
     }
 
+    /**
+     * Runs inference on this model's one worker thread, in a sub-manager closed before the answer
+     * is returned. Request threads wait for it; so the model's native calls always come from the
+     * same thread (glibc gives each thread that allocates its own arena, and with the engine's
+     * allocator settings each arena keeps up to 512 MiB of freed blocks: many request threads
+     * calling libtorch made the process grow by gigabytes under load, one thread keeps it flat).
+     */
     private <T> T locked(Work<T> work) {
-        lock.lock();
-        try (NDManager m = model.manager().newSubManager()) {
-            return work.run(m);
-        } finally {
-            lock.unlock();
+        java.util.concurrent.Future<T> f = worker.submit(() -> {
+            try (NDManager m = model.manager().newSubManager()) {
+                return work.run(m);
+            }
+        });
+        try {
+            return f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(c);
+        } catch (InterruptedException e) {
+            f.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "the request was interrupted while waiting for model '" + name + "'");
         }
     }
 
@@ -674,6 +707,12 @@ public final class ServedModel implements AutoCloseable {
 
     @Override
     public void close() {
+        worker.shutdown();
+        try {
+            worker.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (am != null) {
             am.close();
         } else {
