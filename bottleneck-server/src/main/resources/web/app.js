@@ -55,15 +55,23 @@ async function selectModel(name) {
   const a = m.anomaly;
   $('model-info').textContent = m.type + ' · ' + m.arch + ' · input ' + m.input_shape.join('×') + ' · code ' + m.code_size
     + (a ? ' · threshold ' + fmt(a.threshold) : '');
+  const image = m.kind === 'image' && m.input_shape.length === 3;
+  $('draw-panel').hidden = !image;
+  $('slider-panel').hidden = !image;
+  $('hover').hidden = !image;
+  $('interp').hidden = !image;
+  if (!image) status('model ' + m.name + ' works on table rows: the page shows its latent map; use the JSON API for the rest');
+  else status('');
   state.picked = [];
+  state.hovered = -1;
   state.z = null;
   $('interp').innerHTML = '';
   $('neighbours').innerHTML = '';
   $('recon').removeAttribute('src');
   $('score').textContent = '';
   drawCode(null);
-  await Promise.all([loadMap(), setupSliders()]);
-  if (state.drawn) analyze();
+  await Promise.all([loadMap(), image ? setupSliders() : null]);
+  if (state.drawn && image) analyze();
 }
 
 function fmt(v) {
@@ -325,6 +333,10 @@ $('map').addEventListener('mousemove', async (e) => {
   const i = nearestPoint(e);
   if (i < 0 || i === state.hovered) return;
   state.hovered = i;
+  if ($('hover').hidden) {
+    $('hover-label').textContent = 'test row ' + i + (state.map.labels ? ': ' + className(state.map.labels[i]) : '');
+    return;
+  }
   $('hover-label').textContent = 'test image ' + i + (state.map.labels ? ': ' + className(state.map.labels[i]) : '');
   // an <img src> cannot carry the token header: with a token, fetch the PNG as a blob
   if (!token()) { $('hover').src = base() + '/map/' + i; return; }
@@ -333,7 +345,7 @@ $('map').addEventListener('mousemove', async (e) => {
 
 $('map').addEventListener('click', async (e) => {
   const i = nearestPoint(e);
-  if (i < 0) return;
+  if (i < 0 || $('interp').hidden) return;
   state.picked = state.picked.length >= 2 ? [i] : state.picked.concat([i]);
   drawMap();
   if (state.picked.length < 2) { $('interp-text').textContent = 'now click a second point'; return; }

@@ -311,6 +311,27 @@ class ServerTest {
     }
 
     @Test
+    void tableModelsTakeRowsAndHaveNoPictures() {
+        Path table = TinyModel.trainTable(tmp.resolve("table"), tmp.resolve("runs/rows"));
+        try (BottleneckServer s = BottleneckServer.start(new ServeOptions(List.of(table), ServeOptions.LOOPBACK, 0, null, 1 << 20, 16, 100, 100,
+                null))) {
+            String b = "http://127.0.0.1:" + s.port() + "/api/models/rows";
+            JsonNode enc = send("POST", b + "/encode", "application/json", "{\"rows\": [[0.5, 1.0, 0.0, 4.5], [1, 2, 3, 4]]}".getBytes(), null)
+                    .ok().json();
+            assertThat(enc.path("codes")).hasSize(2);
+            assertThat(enc.path("codes").get(0)).hasSize(2);
+            JsonNode rec = send("POST", b + "/reconstruct", "application/json", "{\"rows\": [[0.5, 1.0, 0.0, 4.5]]}".getBytes(), null).ok().json();
+            assertThat(rec.path("rows").get(0)).hasSize(4);
+            // raw column units: column d is about 5 - a
+            assertThat(rec.path("rows").get(0).get(3).asDouble()).isBetween(3.0, 6.0);
+            assertThat(send("GET", b + "/map", null, null, null).ok().json().path("count").asInt()).isEqualTo(40);
+            send("GET", b + "/map/0", null, null, null).fails(400, "table rows");
+            send("POST", b + "/encode", "image/png", sampleImage(0, 1), null).fails(400, "table rows");
+            send("POST", b + "/reconstruct?format=png", "application/json", "{\"rows\": [[0, 0, 0, 0]]}".getBytes(), null).fails(400, "json or npy");
+        }
+    }
+
+    @Test
     void serverSurvivesAHundredBadRequests() {
         Random r = new Random(5);
         for (int i = 0; i < 100; i++) {

@@ -92,4 +92,33 @@ final class TinyModel {
         TrainingRun.run(req, new TrainingListener() {}, m -> { });
         return out;
     }
+
+    /**
+     * Trains a small table model on a CSV of four numeric columns (no labels), a fifth held out.
+     *
+     * @param dir where to write {@code rows.csv}
+     * @param out the model directory
+     * @return {@code out}
+     */
+    static Path trainTable(Path dir, Path out) {
+        Random r = new Random(3);
+        StringBuilder sb = new StringBuilder("a,b,c,d\n");
+        for (int i = 0; i < 200; i++) {
+            double t = r.nextGaussian();
+            sb.append(String.format(java.util.Locale.ROOT, "%.4f,%.4f,%.4f,%.4f%n", t, 2 * t + 0.1 * r.nextGaussian(), r.nextGaussian(),
+                    -t + 5));
+        }
+        Path csv = dir.resolve("rows.csv");
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(csv, sb);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ModelConfig.Builder b = ModelConfig.builder().type("ae").arch("mlp").hidden(8).latent(2).loss("mse");
+        TrainingRun.Request req = new TrainingRun.Request(DataSpec.parse("csv:" + csv), null, 0.2, DataSources.Options.defaults(),
+                b, null, new TrainConfig(10, 32, 3e-3, 7), out, false, null, null, true, false);
+        TrainingRun.run(req, new TrainingListener() {}, m -> { });
+        return out;
+    }
 }
