@@ -311,6 +311,27 @@ class ServerTest {
     }
 
     @Test
+    void anomalyModelsScoreWithTheirSavedThreshold() throws IOException {
+        Path dir = TinyModel.fitAnomaly(folder, "ring", tmp.resolve("runs/rings"));
+        double saved = JSON.readTree(dir.resolve("anomaly.json").toFile()).path("threshold").asDouble();
+        try (BottleneckServer s = BottleneckServer.start(new ServeOptions(List.of(dir), ServeOptions.LOOPBACK, 0, null, 1 << 20, 16, 0, 100,
+                null))) {
+            String b = "http://127.0.0.1:" + s.port() + "/api/models/rings";
+            JsonNode info = send("GET", b, null, null, null).ok().json();
+            assertThat(info.path("anomaly").path("threshold").asDouble()).isEqualTo(saved);
+            assertThat(info.path("anomaly").path("threshold_source").asText()).contains("anomaly.json");
+            byte[] ring = sampleImage(1, 11);
+            byte[] bar = sampleImage(0, 11);
+            JsonNode r = send("POST", b + "/score", "image/png", ring, null).ok().json();
+            JsonNode h = send("POST", b + "/score", "image/png", bar, null).ok().json();
+            assertThat(r.path("threshold").asDouble()).isEqualTo(saved);
+            // trained on rings only: a bar scores higher than a ring and is flagged
+            assertThat(h.path("scores").get(0).asDouble()).isGreaterThan(r.path("scores").get(0).asDouble());
+            assertThat(h.path("anomalous").get(0).asBoolean()).isTrue();
+        }
+    }
+
+    @Test
     void tableModelsTakeRowsAndHaveNoPictures() {
         Path table = TinyModel.trainTable(tmp.resolve("table"), tmp.resolve("runs/rows"));
         try (BottleneckServer s = BottleneckServer.start(new ServeOptions(List.of(table), ServeOptions.LOOPBACK, 0, null, 1 << 20, 16, 100, 100,

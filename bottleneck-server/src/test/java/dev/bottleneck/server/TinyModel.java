@@ -94,6 +94,24 @@ final class TinyModel {
     }
 
     /**
+     * Fits an anomaly detector ({@code anomaly fit}): a small model trained on one class of the
+     * image folder, threshold at the 95th percentile of its training scores.
+     *
+     * @param folder the image folder
+     * @param normal the normal class (a subfolder name)
+     * @param out the model directory (gets {@code anomaly.json})
+     * @return {@code out}
+     */
+    static Path fitAnomaly(Path folder, String normal, Path out) {
+        ModelConfig.Builder b = ModelConfig.builder().type("ae").arch("mlp").hidden(64).latent(4).loss("bce");
+        TrainingRun.Request req = new TrainingRun.Request(DataSpec.parse("folder:" + folder), null, 0.2,
+                DataSources.Options.defaults().keeping(normal), b, "unit", new TrainConfig(25, 32, 3e-3, 7), out, false, null, null, true,
+                false);
+        dev.bottleneck.anomaly.AnomalyFit.run(req, 0.05, "mse", new TrainingListener() {}, m -> { });
+        return out;
+    }
+
+    /**
      * Trains a small table model on a CSV of four numeric columns (no labels), a fifth held out.
      *
      * @param dir where to write {@code rows.csv}
