@@ -88,6 +88,11 @@ import java.util.List;
  * <p><b>Persistence</b>: {@link MLWritable} and readable ({@link #read()}, {@link #load}), so it can
  * be a stage of a saved {@code Pipeline}; the model's files are saved with it (under {@code
  * <path>/model/}), so the saved Pipeline does not depend on the original directory.
+ *
+ * <p>Sources: the params, {@code transformSchema} and {@code DefaultParamsWriter} metadata follow
+ * Spark ML's own stages ({@code org.apache.spark.ml.feature}, e.g. {@code VectorAssembler}); the
+ * broadcast model with a per-executor cache follows DJL's Spark extension ({@code
+ * ai.djl.spark.task}), which is built for Spark 3.5 / Scala 2.12 and is not used here.
  */
 public class BottleneckTransformer extends Transformer implements MLWritable {
 
@@ -142,6 +147,7 @@ public class BottleneckTransformer extends Transformer implements MLWritable {
         setDefault(threadsPerExecutor, 1);
     }
 
+    /** @return the stage's unique id ({@code bottleneck_...}) */
     @Override
     public String uid() {
         return uid;
@@ -287,6 +293,16 @@ public class BottleneckTransformer extends Transformer implements MLWritable {
     /** What {@link #plan} decided. */
     private record Plan(InputReader reader, StructType output, PartitionScorer.Outputs outputs) {}
 
+    /**
+     * The output schema: the input's fields, then the code ({@code array<float>} of {@code K}, or
+     * an ML vector), the score (float) and the flag (boolean), each unless its name is empty.
+     *
+     * @param schema the input DataFrame's schema
+     * @return the output schema
+     * @throws InvalidInputException one line naming the column: a missing or non-numeric input
+     *     column, a wrong number of columns, a vector column whose metadata says another size, an
+     *     output column that exists, or a flag asked of a model without a threshold
+     */
     @Override
     public StructType transformSchema(StructType schema) {
         return plan(schema).output();
@@ -439,6 +455,10 @@ public class BottleneckTransformer extends Transformer implements MLWritable {
         return broadcast;
     }
 
+    /**
+     * @param extra params to override in the copy
+     * @return a copy with the same model (the bundle is shared: it is immutable)
+     */
     @Override
     public BottleneckTransformer copy(ParamMap extra) {
         BottleneckTransformer t = defaultCopy(extra);
