@@ -70,7 +70,7 @@ opens="-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=ALL-UNNA
  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED
  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Dio.netty.tryReflectionSetAccessible=true"
 
-echo "run,round,wall_s,rows,rows_per_s,maxrss_kb,mismatches" >"$out/results.csv"
+echo "run,round,wall_s,rows,rows_per_s,maxrss_kb,mismatches,cpu_s,load1" >"$out/results.csv"
 compare() { # compare SPARK_OUT_DIR -> number of lines that differ from the CLI's score,flag
   paste -d' ' <(tail -n +2 "$out/cli-scores.csv" | cut -d, -f2,3) <(cat "$1"/part-*) \
     | awk '$1 != $2 { n++ } END { print n + 0 }'
@@ -78,26 +78,26 @@ compare() { # compare SPARK_OUT_DIR -> number of lines that differ from the CLI'
 
 for r in $(seq 1 "$rounds"); do
   echo "* round $r: bottleneck anomaly score" >&2
-  /usr/bin/time -f "%e %M" -o "$out/time.txt" ./bottleneck anomaly score "$model" --data "csv:$csv" \
+  /usr/bin/time -f "%e %M %U %S" -o "$out/time.txt" ./bottleneck anomaly score "$model" --data "csv:$csv" \
     --out "$out/cli-scores.csv" --quiet
-  read -r wall rss <"$out/time.txt"
+  read -r wall rss usr sys <"$out/time.txt"
   lines=$(($(wc -l <"$out/cli-scores.csv") - 1))
   [[ "$lines" -eq "$rows" ]] || { echo "bench: cli-scores.csv has $lines rows, expected $rows" >&2; exit 1; }
-  echo "cli,$r,$wall,$rows,$(python3 -c "print(round($rows / $wall))"),$rss,0" >>"$out/results.csv"
+  echo "cli,$r,$wall,$rows,$(python3 -c "print(round($rows / $wall))"),$rss,0,$(python3 -c "print(round($usr + $sys, 1))"),$(cut -d' ' -f1 /proc/loadavg)" >>"$out/results.csv"
 
   for n in 1 2; do
     echo "* round $r: Spark local[$n]" >&2
     rm -rf "$out/spark-$n"
-    OMP_WAIT_POLICY=PASSIVE /usr/bin/time -f "%e %M" -o "$out/time.txt" \
+    OMP_WAIT_POLICY=PASSIVE /usr/bin/time -f "%e %M %U %S" -o "$out/time.txt" \
       java -Xmx3g $opens -Dai.djl.offline=true -Dlog4j2.level=warn -cp "$cp" dev.bottleneck.spark.ScoreCsv \
       --master "local[$n]" --model "$model" --csv "$csv" --out "$out/spark-$n" --batch 4096 --threads 1 \
       >"$out/spark-$n.json" 2>"$out/spark-$n.log" || { tail -n 30 "$out/spark-$n.log" >&2; exit 1; }
-    read -r wall rss <"$out/time.txt"
+    read -r wall rss usr sys <"$out/time.txt"
     job=$(grep "^{\"rows\"" "$out/spark-$n.json" | python3 -c "import json,sys; j=json.loads(sys.stdin.readline()); print(j['seconds'], j['rows'], round(j['rows_per_s']))")
     read -r secs srows rps <<<"$job"
     [[ "$srows" -eq "$rows" ]] || { echo "bench: Spark local[$n] scored $srows rows, expected $rows" >&2; exit 1; }
     mism=$(compare "$out/spark-$n")
-    echo "local[$n],$r,$secs,$rows,$rps,$rss,$mism" >>"$out/results.csv"
+    echo "local[$n],$r,$secs,$rows,$rps,$rss,$mism,$(python3 -c "print(round($usr + $sys, 1))"),$(cut -d' ' -f1 /proc/loadavg)" >>"$out/results.csv"
     echo "  local[$n]: $secs s scoring job ($wall s with JVM and session start), $rps rows/s, $mism rows differ from the CLI" >&2
     rm -rf "$out/spark-$n"
   done
@@ -107,16 +107,19 @@ python3 - "$out/results.csv" "$rows" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 n = int(sys.argv[2])
-def med(run):
-    rs = [r for r in rows if r["run"] == run]
-    return statistics.median(float(r["wall_s"]) for r in rs), sum(int(r["mismatches"]) for r in rs), max(int(r["maxrss_kb"]) for r in rs)
-print(f"| run ({n:,} rows x 30 columns) | wall (median) | rows/s | peak RSS | rows differing from anomaly score |")
-print("| --- | --- | --- | --- | --- |")
+print(f"| run ({n:,} rows x 30 columns) | wall (median of rounds) | rows/s | CPU s (user+sys, whole process) | peak RSS | load (1 min, after) | rows differing from anomaly score |")
+print("| --- | --- | --- | --- | --- | --- | --- |")
 res = {}
-for run, label in (("cli", "`bottleneck anomaly score` (1 JVM, whole process)"), ("local[1]", "Spark `local[1]` (scoring job)"),
+for run, label in (("cli", "`bottleneck anomaly score` (whole process)"), ("local[1]", "Spark `local[1]` (scoring job)"),
                    ("local[2]", "Spark `local[2]` (scoring job)")):
-    wall, mism, rss = med(run)
+    rs = [r for r in rows if r["run"] == run]
+    wall = statistics.median(float(r["wall_s"]) for r in rs)
     res[run] = n / wall
-    print(f"| {label} | {wall:.1f} s | {n / wall:,.0f} | {rss / 1024:,.0f} MiB | {'-' if run == 'cli' else f'{mism:,}'} |")
+    walls = ", ".join(r["wall_s"] for r in rs)
+    cpu = ", ".join(r["cpu_s"] for r in rs)
+    load = ", ".join(r["load1"] for r in rs)
+    mism = sum(int(r["mismatches"]) for r in rs)
+    rss = max(int(r["maxrss_kb"]) for r in rs) / 1024
+    print(f"| {label} | {wall:.1f} s ({walls}) | {n / wall:,.0f} | {cpu} | {rss:,.0f} MiB | {load} | {'-' if run == 'cli' else f'{mism:,}'} |")
 print(f"\nscaling local[2] / local[1]: {res['local[2]'] / res['local[1]']:.2f}x;  local[2] / anomaly score: {res['local[2]'] / res['cli']:.2f}x")
 PY
