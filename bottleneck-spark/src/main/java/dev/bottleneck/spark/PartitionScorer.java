@@ -32,6 +32,9 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
     private static final long serialVersionUID = 1L;
 
+    /** Task resources (a sub-manager and buffers) open in this JVM now; for tests. */
+    private static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
+
     /**
      * Which columns to append, in this order.
      *
@@ -68,6 +71,11 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         this.outputs = outputs;
         this.batchSize = batchSize;
         this.threads = threads;
+    }
+
+    /** @return how many partitions in this JVM hold native resources now (0 when no task runs) */
+    static int openTaskResources() {
+        return OPEN.get();
     }
 
     @Override
@@ -173,6 +181,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             ExecutorModels.useThreads(threads);
             det = m.detector();
             manager = det.model().manager().newSubManager();
+            OPEN.incrementAndGet();
             raw = new float[Math.multiplyExact(batchSize, width)];
             scratch = ByteBuffer.allocateDirect(Math.multiplyExact(raw.length, Float.BYTES)).order(ByteOrder.nativeOrder());
             TaskContext ctx = TaskContext.get();
@@ -188,6 +197,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             closed = true;
             if (manager != null) {
                 manager.close();
+                OPEN.decrementAndGet();
             }
             manager = null;
             scratch = null;

@@ -260,6 +260,18 @@ class BottleneckTransformerTest {
     }
 
     @Test
+    void nativeMemoryIsFreedWhenTasksEndEvenWhenTheyStopEarly() {
+        BottleneckTransformer t = transformer();
+        t.transform(df).count(); // the model is loaded
+        ai.djl.ndarray.BaseNDManager manager = (ai.djl.ndarray.BaseNDManager) ExecutorModels.get(t.getModel(), 1).detector().model().manager();
+        int arrays = manager.getManagedArrays().size(); // the weights
+        t.transform(df).collectAsList();
+        t.setBatchSize(10).transform(df).limit(3).collectAsList(); // the first task stops after one batch
+        assertThat(PartitionScorer.openTaskResources()).as("task resources still open").isZero();
+        assertThat(manager.getManagedArrays()).as("native arrays under the model's manager").hasSize(arrays);
+    }
+
+    @Test
     void aSavedPipelineReloadsAndGivesTheSameOutput() throws IOException {
         VectorAssembler assemble = new VectorAssembler().setInputCols(names().toArray(new String[0])).setOutputCol("features");
         BottleneckTransformer score = transformer().setInputCol("features").setCodeCol("z").setBatchSize(64);
