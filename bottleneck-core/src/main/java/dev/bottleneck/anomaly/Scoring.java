@@ -41,7 +41,8 @@ public final class Scoring {
 
     /**
      * Values per chunk: about 4 MiB of float32; rows = this / D rounded down to a multiple of
-     * {@link AnomalyDetector#BATCH} (at least one block, at most 65,536 rows).
+     * {@link AnomalyDetector#BATCH} (at most 65,536 rows) when D is at most 256, else this / D (at
+     * least 256 rows).
      */
     static final int CHUNK_VALUES = 1 << 20;
 
@@ -88,8 +89,11 @@ public final class Scoring {
             requireColumns(reader, model, shape);
             List<String> names = perFeature ? featureNames(model, d) : null;
             Standardizer st = model.standardizer();
-            // a whole number of the detector's blocks, so only the file's last block is padded
-            int chunkRows = Math.max(1, Math.min(65536, CHUNK_VALUES / d) / AnomalyDetector.BATCH) * AnomalyDetector.BATCH;
+            // a whole number of the detector's blocks when a block fits, so only the file's last
+            // block is padded; wider rows keep the memory bound (each chunk's block is padded)
+            int fit = CHUNK_VALUES / d;
+            int chunkRows = fit >= AnomalyDetector.BATCH ? Math.min(65536, fit) / AnomalyDetector.BATCH * AnomalyDetector.BATCH
+                    : Math.max(256, fit);
             Pipeline p = new Pipeline(reader, st, d, chunkRows, keep);
             Result[] result = new Result[1];
             AtomicFiles.Writer body = stream -> result[0] = p.run(model.detector(), stream, names, perFeature, progress, t0);
