@@ -2,6 +2,7 @@ package dev.bottleneck.anomaly;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.bottleneck.BottleneckException;
@@ -38,7 +39,11 @@ import java.util.function.LongConsumer;
  */
 public final class Scoring {
 
-    /** Values per chunk (rows = this / D, within [256, 65,536]): about 4 MiB of float32. */
+    /**
+     * Values per chunk: about 4 MiB of float32; rows = this / D rounded down to a multiple of
+     * {@link AnomalyDetector#BATCH} (at most 65,536 rows) when D is at most 256, else this / D (at
+     * least 256 rows).
+     */
     static final int CHUNK_VALUES = 1 << 20;
 
     private Scoring() {}
@@ -84,7 +89,11 @@ public final class Scoring {
             requireColumns(reader, model, shape);
             List<String> names = perFeature ? featureNames(model, d) : null;
             Standardizer st = model.standardizer();
-            int chunkRows = Math.max(256, Math.min(65536, CHUNK_VALUES / d));
+            // a whole number of the detector's blocks when a block fits, so only the file's last
+            // block is padded; wider rows keep the memory bound (each chunk's block is padded)
+            int fit = CHUNK_VALUES / d;
+            int chunkRows = fit >= AnomalyDetector.BATCH ? Math.min(65536, fit) / AnomalyDetector.BATCH * AnomalyDetector.BATCH
+                    : Math.max(256, fit);
             Pipeline p = new Pipeline(reader, st, d, chunkRows, keep);
             Result[] result = new Result[1];
             AtomicFiles.Writer body = stream -> result[0] = p.run(model.detector(), stream, names, perFeature, progress, t0);
@@ -137,6 +146,89 @@ public final class Scoring {
         }
         return new Result(data.size(), flagged, keep ? s.scores() : null, keep ? data.labels() : null, data.classNames(),
                 (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * What {@link #rows} computed for one batch.
+     *
+     * @param scores {@code (rows)} anomaly scores, or {@code null} when not asked for
+     * @param codes {@code (rows, codeWidth)} row-major codes ({@link dev.bottleneck.model.Autoencoder#encode}),
+     *     or {@code null} when not asked for
+     * @param codeWidth {@code K}, the values per code (0 when codes were not asked for)
+     */
+    public record Batch(float[] scores, float[] codes, int codeWidth) {}
+
+    /**
+     * Scores and/or encodes one batch of examples held in a float array: the arithmetic of {@link
+     * #csv} and {@link #dataset} (the model's input scaling applied in float32 as every verb
+     * applies it, then {@link AnomalyDetector#run}), so each row's score is the same float as
+     * {@code anomaly score} gives for it. This is the entry point for engines that bring their own
+     * rows, such as a Spark partition ({@code bottleneck-spark}).
+     *
+     * <p>Native memory: the batch's arrays live in a sub-manager of {@code manager} that is closed
+     * before this returns; {@code scratch}, when given, is the direct buffer the input array is
+     * made from (reuse one per thread to keep the garbage collector out of native memory).
+     *
+     * @param det the detector (fitted, or {@link AnomalyDetector#unfitted} for a plain model)
+     * @param raw raw values, {@code (rows, F)} row-major in its first {@code rows * F} entries,
+     *     {@code F} = the product of the model's input shape (pixels in the training data's raw
+     *     range, table cells in the training file's units)
+     * @param rows the number of examples in {@code raw}, {@code >= 1}
+     * @param withScores compute the scores
+     * @param withCodes compute the codes
+     * @param manager the manager the batch's arrays are made under (the model's, or a task's
+     *     sub-manager of it)
+     * @param scratch a direct buffer in native byte order of at least {@code rows * F * 4} bytes,
+     *     or {@code null} to allocate one
+     * @return the scores and codes asked for
+     * @throws InvalidInputException if {@code raw} holds fewer than {@code rows * F} values or a
+     *     {@code standard} scaling disagrees with {@code F}
+     */
+    public static Batch rows(AnomalyDetector det, float[] raw, int rows, boolean withScores, boolean withCodes,
+                             NDManager manager, java.nio.ByteBuffer scratch) {
+        int[] shape = det.model().config().inputShape();
+        int f = 1;
+        for (int s : shape) {
+            f *= s;
+        }
+        int count = Math.multiplyExact(rows, f);
+        if (rows < 1 || raw.length < count) {
+            throw new InvalidInputException(rows + " rows of " + f + " values do not fit the " + raw.length + " values given");
+        }
+        long[] dims = new long[shape.length + 1];
+        dims[0] = rows;
+        for (int i = 0; i < shape.length; i++) {
+            dims[i + 1] = shape[i];
+        }
+        try (NDManager m = manager.newSubManager()) {
+            java.nio.ByteBuffer buf = scratch != null && scratch.capacity() >= count * Float.BYTES ? scratch
+                    : java.nio.ByteBuffer.allocateDirect(count * Float.BYTES).order(java.nio.ByteOrder.nativeOrder());
+            buf.clear();
+            det.scaling().applyInto(raw, count, f, "batch", buf.asFloatBuffer());
+            buf.limit(count * Float.BYTES);
+            NDArray x = m.create(buf, new Shape(dims), DataType.FLOAT32);
+            float[] scores = withScores ? det.run(x, false).scores() : null;
+            float[] codes = null;
+            int k = 0;
+            if (withCodes) {
+                // in the detector's fixed-size blocks too, so a row's code does not depend on its batch
+                for (int from = 0; from < rows; from += AnomalyDetector.BATCH) {
+                    int to = Math.min(rows, from + AnomalyDetector.BATCH);
+                    try (NDManager bm = m.newSubManager()) {
+                        NDArray b = x.get(new NDIndex().addSliceDim(from, to));
+                        b.attach(bm);
+                        NDArray z = det.model().encode(AnomalyDetector.padRows(b, AnomalyDetector.BATCH));
+                        k = (int) z.getShape().get(1);
+                        if (codes == null) {
+                            codes = new float[Math.multiplyExact(rows, k)];
+                        }
+                        float[] part = z.toFloatArray();
+                        System.arraycopy(part, 0, codes, from * k, (to - from) * k);
+                    }
+                }
+            }
+            return new Batch(scores, codes, k);
+        }
     }
 
     /** The per-feature column suffixes: the model's column names, else 0-based indices. */

@@ -115,32 +115,50 @@ public record InputScaling(
      * @throws InvalidInputException if the column count differs from the fitted one
      */
     public void applyInto(Dataset data, java.nio.FloatBuffer out) {
-        float[] v = data.values();
+        applyInto(data.values(), data.values().length, data.exampleSize(), data.name(), out);
+    }
+
+    /**
+     * Scales raw values held in an array to model inputs, writing them into a buffer: the
+     * arithmetic of {@link #applyInto(Dataset, java.nio.FloatBuffer)} (and so of every verb), for
+     * callers that hold rows outside a {@link Dataset} (a Spark partition, a server request).
+     *
+     * @param values raw values, {@code (N, F)} row-major in its first {@code count} entries (pixels
+     *     in {@code [0, rawMax]}, table cells in the units of the training file)
+     * @param count how many values to scale, a multiple of {@code exampleSize}
+     * @param exampleSize {@code F}, the values per example
+     * @param name what the values are, for the error message
+     * @param out receives {@code count} floats from its current position
+     * @throws InvalidInputException if a {@code standard} scaling was fitted on another number of
+     *     columns than {@code exampleSize}
+     */
+    public void applyInto(float[] values, int count, int exampleSize, String name, java.nio.FloatBuffer out) {
+        float[] v = values;
         switch (type) {
             case "unit": {
                 float s = 1f / rawMax;
-                for (float x : v) {
-                    out.put(x * s);
+                for (int i = 0; i < count; i++) {
+                    out.put(v[i] * s);
                 }
                 break;
             }
             case "pm1": {
                 float s = 2f / rawMax;
-                for (float x : v) {
-                    out.put(x * s - 1f);
+                for (int i = 0; i < count; i++) {
+                    out.put(v[i] * s - 1f);
                 }
                 break;
             }
             case "standard": {
-                int d = data.exampleSize();
+                int d = exampleSize;
                 if (d != mean.length) {
-                    throw new InvalidInputException(data.name() + ": " + d + " columns, but the model was fitted on " + mean.length);
+                    throw new InvalidInputException(name + ": " + d + " columns, but the model was fitted on " + mean.length);
                 }
-                standardizer(null).applyInto(v, out);
+                standardizer(null).applyInto(count == v.length ? v : java.util.Arrays.copyOf(v, count), out);
                 break;
             }
             default:
-                out.put(v);
+                out.put(v, 0, count);
         }
     }
 
