@@ -131,7 +131,7 @@ public final class ImageCodec {
                     throw new InvalidInputException("image " + i + " has latents from " + lo + " to " + hi + ", more than "
                             + BtlFile.MAX_RANGE + " values: the model is not a trained codec");
                 }
-                FrequencyTable[] tables = latent.density().tables(new ParameterStore(m, false), m, lo, hi, PRECISION);
+                FrequencyTable[] tables = tables(lo, hi, m);
                 int[] symbols = new int[per];
                 int[] table = new int[per];
                 for (int j = 0; j < per; j++) {
@@ -143,6 +143,30 @@ public final class ImageCodec {
             return out;
         }
     }
+
+    /**
+     * The density's tables over {@code [lo, hi]}, kept for the next images with the same range
+     * (most images of a set share a few ranges; a per-position density has one table per latent).
+     */
+    private FrequencyTable[] tables(int lo, int hi, NDManager m) {
+        long key = ((long) lo << 32) | (hi & 0xffffffffL);
+        synchronized (tableCache) {
+            FrequencyTable[] t = tableCache.get(key);
+            if (t == null) {
+                t = latent.density().tables(new ParameterStore(m, false), m, lo, hi, PRECISION);
+                tableCache.put(key, t);
+            }
+            return t;
+        }
+    }
+
+    /** Tables by range, the 32 most recent. */
+    private final java.util.Map<Long, FrequencyTable[]> tableCache = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Long, FrequencyTable[]> eldest) {
+            return size() > 32;
+        }
+    };
 
     /** Pads {@code (N, C, H, W)} to sides that are multiples of the model's factor, repeating the last row and column. */
     private NDArray pad(NDArray x) {
@@ -274,7 +298,7 @@ public final class ImageCodec {
     private float[] symbols(BtlFile f, Path source, NDManager m) {
         int cells = f.latentShape()[1] * f.latentShape()[2];
         int per = f.latentShape()[0] * cells;
-        FrequencyTable[] tables = latent.density().tables(new ParameterStore(m, false), m, f.lo(), f.hi(), PRECISION);
+        FrequencyTable[] tables = tables(f.lo(), f.hi(), m);
         int[] table = new int[per];
         for (int j = 0; j < per; j++) {
             table[j] = latent.tableOf(j, cells);
