@@ -20,9 +20,8 @@ public final class FrequencyTable {
 
     private final int precision;
     private final int[] freq;
+    /** The first slot of each symbol, and {@code 2^precision} at the end ({@code size + 1} entries). */
     private final int[] start;
-    /** For decoding: the symbol of each slot, {@code 2^precision} entries. */
-    private final char[] slotSymbol;
 
     private FrequencyTable(int precision, int[] freq) {
         this.precision = precision;
@@ -30,10 +29,6 @@ public final class FrequencyTable {
         this.start = new int[freq.length + 1];
         for (int i = 0; i < freq.length; i++) {
             start[i + 1] = start[i] + freq[i];
-        }
-        this.slotSymbol = new char[1 << precision];
-        for (int s = 0; s < freq.length; s++) {
-            Arrays.fill(slotSymbol, start[s], start[s + 1], (char) s);
         }
     }
 
@@ -118,11 +113,25 @@ public final class FrequencyTable {
     }
 
     /**
+     * The symbol that owns a slot, by binary search over the cumulative frequencies: {@code
+     * O(log size)} per decoded symbol, and a table costs {@code O(size)} memory instead of a
+     * {@code 2^precision} lookup array (a per-position density builds hundreds of tables per image).
+     *
      * @param slot a slot in {@code [0, 2^precision)}
-     * @return the symbol that owns it
+     * @return the symbol {@code s} with {@code start(s) <= slot < start(s + 1)}
      */
     int symbolAt(int slot) {
-        return slotSymbol[slot];
+        int lo = 0;
+        int hi = freq.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (start[mid] <= slot) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
     }
 
     /**

@@ -145,7 +145,7 @@ public final class ImageCodec {
     }
 
     /**
-     * The density's tables over {@code [lo, hi]}, kept for the next images with the same range
+     * The density's tables over {@code [lo, hi]}, kept for the next images with the same range (64 ranges)
      * (most images of a set share a few ranges; a per-position density has one table per latent).
      */
     private FrequencyTable[] tables(int lo, int hi, NDManager m) {
@@ -160,11 +160,11 @@ public final class ImageCodec {
         }
     }
 
-    /** Tables by range, the 32 most recent. */
+    /** Tables by range, the 64 most recent (a few MB even for a per-position density). */
     private final java.util.Map<Long, FrequencyTable[]> tableCache = new java.util.LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(java.util.Map.Entry<Long, FrequencyTable[]> eldest) {
-            return size() > 32;
+            return size() > 64;
         }
     };
 
