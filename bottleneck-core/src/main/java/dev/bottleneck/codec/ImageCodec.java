@@ -227,19 +227,20 @@ public final class ImageCodec {
                 grids[i] = symbols(parsed[i], sources.get(i), m);
             }
             NDArray[] out = new NDArray[n];
-            boolean[] done = new boolean[n];
+            // files of one image and latent shape, in order, decoded batch by batch
+            java.util.Map<String, List<Integer>> byShape = new java.util.LinkedHashMap<>();
             for (int i = 0; i < n; i++) {
-                if (done[i]) {
-                    continue;
+                byShape.computeIfAbsent(Arrays.toString(parsed[i].imageShape()) + Arrays.toString(parsed[i].latentShape()),
+                        k -> new ArrayList<>()).add(i);
+            }
+            List<List<Integer>> groups = new ArrayList<>();
+            for (List<Integer> same : byShape.values()) {
+                for (int from = 0; from < same.size(); from += batch) {
+                    groups.add(same.subList(from, Math.min(same.size(), from + batch)));
                 }
-                List<Integer> group = new ArrayList<>();
-                for (int j = i; j < n && group.size() < batch; j++) {
-                    if (!done[j] && Arrays.equals(parsed[j].imageShape(), parsed[i].imageShape())
-                            && Arrays.equals(parsed[j].latentShape(), parsed[i].latentShape())) {
-                        group.add(j);
-                        done[j] = true;
-                    }
-                }
+            }
+            for (List<Integer> group : groups) {
+                int i = group.get(0);
                 int[] lat = parsed[i].latentShape();
                 int per = lat[0] * lat[1] * lat[2];
                 float[] y = new float[group.size() * per];
