@@ -19,24 +19,7 @@ data="bench/out/anomaly-scale-data"
 out="bench/out/anomaly-scale-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$data" "$out"
 
-gen() { # gen ROWS FILE SEED
-  [[ -s "$2" ]] && return 0
-  echo "* writing $2 ($1 rows)" >&2
-  python3 - "$1" "$2.tmp" "$3" <<'PY'
-import sys
-import numpy as np
-n, path, seed = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-mix = np.random.default_rng(7).normal(size=(4, 30))  # the same factors in every file
-rng = np.random.default_rng(seed)
-with open(path, "w") as f:
-    f.write(",".join(f"x{i}" for i in range(30)) + "\n")
-    for start in range(0, n, 100_000):
-        m = min(100_000, n - start)
-        x = rng.normal(size=(m, 4)) @ mix + 0.1 * rng.normal(size=(m, 30))
-        np.savetxt(f, x, fmt="%.5f", delimiter=",")
-PY
-  mv "$2.tmp" "$2"
-}
+gen() { bench/anomaly_data.sh "$@"; } # gen ROWS FILE SEED
 
 gen 50000 "$data/train-50k.csv" 1
 for n in $rows_list; do gen "$n" "$data/rows-$n.csv" 2; done
