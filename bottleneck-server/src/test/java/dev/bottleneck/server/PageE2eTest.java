@@ -18,24 +18,38 @@ import org.junit.jupiter.api.io.TempDir;
  * moves a slider, hovers and clicks the latent map, switches models, and saves screenshots to
  * {@code target/e2e/}.
  *
- * <p>Chromium and playwright-core are test requirements, installed by {@code .ci/run} ({@code
- * apt-get install chromium}, {@code npm install --prefix .ci playwright-core}). Without them this
- * test fails and says so: it is never skipped silently.
+ * <p>Chromium and playwright-core are test requirements, installed by {@code .ci/browser-setup}
+ * ({@code apt-get install chromium}, {@code npm install --prefix .ci playwright-core}), which
+ * {@code .ci/run} runs and this test runs itself when they are missing. If they still cannot be
+ * had, this test fails and says so: it is never skipped silently.
  */
 class PageE2eTest {
 
     @TempDir
     static Path tmp;
 
+    /** @return what the browser test lacks, or {@code null} */
+    private static String missing(Path playwright) {
+        return !Files.isExecutable(Path.of("/usr/bin/chromium")) ? "/usr/bin/chromium (apt-get install chromium)"
+                : !Files.isDirectory(playwright) ? playwright + " (npm install --prefix .ci playwright-core)"
+                : !onPath("node") ? "node (apt-get install nodejs)" : null;
+    }
+
     @Test
     void drawingSlidersMapAndModelPickerWorkInChromium() throws IOException, InterruptedException {
         Path repo = Path.of("").toAbsolutePath().getParent();
         Path script = Path.of("src/test/e2e/page.e2e.cjs").toAbsolutePath();
         Path playwright = repo.resolve(".ci/node_modules/playwright-core");
-        String missing = !Files.isExecutable(Path.of("/usr/bin/chromium")) ? "/usr/bin/chromium (apt-get install chromium)"
-                : !Files.isDirectory(playwright) ? playwright + " (npm install --prefix .ci playwright-core)"
-                : !onPath("node") ? "node (apt-get install nodejs)" : null;
-        assertThat(missing).as("the browser test needs " + missing + "; run .ci/run, which installs what the tests need").isNull();
+        if (missing(playwright) != null) {
+            // a fresh machine: install them as .ci/run does (apt-get chromium, npm playwright-core)
+            Process setup = new ProcessBuilder(repo.resolve(".ci/browser-setup").toString()).directory(repo.toFile())
+                    .redirectErrorStream(true).start();
+            String log = new String(setup.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            boolean finished = setup.waitFor(600, TimeUnit.SECONDS);
+            assertThat(finished && setup.exitValue() == 0).as(".ci/browser-setup installs the browser test's needs:\n" + log).isTrue();
+        }
+        String missing = missing(playwright);
+        assertThat(missing).as("the browser test needs " + missing + "; run .ci/browser-setup (or .ci/run)").isNull();
 
         Path folder = TinyModel.imageFolder(tmp.resolve("shapes"), 40, 1);
         Path ae = TinyModel.train(folder, "ae", tmp.resolve("runs/shapes-ae"));
