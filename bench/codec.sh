@@ -3,7 +3,7 @@
 # 16 channels, factorized prior) trained at several lambdas on MNIST, then `bottleneck codec-bench`
 # on the test images beside JPEG (whole files and without tables) and PNG.
 #
-# Usage: bench/codec.sh     Env: OUT (bench/out/codec-DATE), EPOCHS (4), BATCH (64), LAMBDAS ("0.002 0.005"),
+# Usage: bench/codec.sh     Env: OUT (bench/out/codec-DATE), EPOCHS (8), BATCH (64), LAMBDAS ("0.002 0.005 0.01"),
 #                                CHANNELS (64,128), DENSITY (position: one density per latent of the
 #                                7x7 grid; channel: any-size model), LIMIT (all test images), DATA (mnist)
 set -euo pipefail
@@ -15,9 +15,9 @@ B=./bottleneck
 $B data fetch "$DATA" --quiet >/dev/null
 echo "date: $(date -Iseconds); machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" | tee "$out/machine.txt"
 dirs=()
-for l in ${LAMBDAS:-0.002 0.005}; do
+for l in ${LAMBDAS:-0.002 0.005 0.01}; do
   [[ -f "$out/lambda-$l/metrics.json" ]] || $B train --data "$DATA" --model codec --arch conv-grid --channels "${CHANNELS:-64,128}" \
-    --latent 784 --codec-lambda "$l" --codec-density "${DENSITY:-position}" --epochs "${EPOCHS:-4}" --batch "${BATCH:-64}" --out "$out/lambda-$l" --overwrite --quiet --no-pictures
+    --latent 784 --codec-lambda "$l" --codec-density "${DENSITY:-position}" --epochs "${EPOCHS:-8}" --batch "${BATCH:-64}" --out "$out/lambda-$l" --overwrite --quiet --no-pictures
   dirs+=("$out/lambda-$l")
 done
 $B codec-bench "${dirs[@]}" --data "$DATA:test" ${LIMIT:+--limit "$LIMIT"} --out "$out/rd" | tee "$out/rd.txt"
