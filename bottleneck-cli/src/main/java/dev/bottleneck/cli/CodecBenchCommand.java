@@ -96,6 +96,7 @@ final class CodecBenchCommand implements Callable<Integer> {
         List<RateDistortion.Point> kltPoints = null;
         List<BufferedImage> images = null;
         String dataName = null;
+        boolean wantKlt = !(kltSteps.length == 1 && kltSteps[0] == 0);
         for (Path dir : codecs) {
             try (LoadedModel lm = LoadedModel.open(dir); NDManager m = NDManager.newBaseManager()) {
                 Commands.requireImages(lm, dir, "codec-bench");
@@ -120,12 +121,12 @@ final class CodecBenchCommand implements Callable<Integer> {
                 }
                 NDArray x = PreparedData.toArray(d, lm.manifest().input().scaling(), m);
                 boolean trainingSize = java.util.Arrays.equals(d.exampleShape(), lm.manifest().model().inputShape());
-                if (kltPoints == null && !trainingSize && !(kltSteps.length == 1 && kltSteps[0] == 0)) {
+                if (wantKlt && !trainingSize) {
                     console.info("KLT left out: it transforms whole images of the training size ("
                             + java.util.Arrays.toString(lm.manifest().model().inputShape()) + "), and these are " + java.util.Arrays.toString(d.exampleShape()));
-                    kltSteps = new double[] {0};
+                    wantKlt = false;
                 }
-                if (kltPoints == null && !(kltSteps.length == 1 && kltSteps[0] == 0)) {
+                if (wantKlt && kltPoints == null) {
                     for (double step : kltSteps) {
                         if (!(step > 0) || Double.isInfinite(step)) {
                             throw new InvalidInputException("--klt-steps must be positive numbers (or 0 alone to leave the KLT out), got " + step);

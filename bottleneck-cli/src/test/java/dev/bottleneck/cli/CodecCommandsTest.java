@@ -93,6 +93,12 @@ class CodecCommandsTest {
         Path onePng = tmp.resolve("one.png");
         run("decompress", codec, one, "--out", onePng, "--batch", "1").ok();
         assertThat(Files.readAllBytes(onePng)).isEqualTo(Files.readAllBytes(png.resolve("a.png")));
+        // codec-bench on images of another size than the training images: the codec's point and JPEG's, no KLT
+        Path same = tmp.resolve("same");
+        png(same.resolve("a.png"), 13, 21, false, 1);
+        png(same.resolve("c.png"), 13, 21, false, 3);
+        Cli.Result rd = run("codec-bench", codec, "--data", "folder:" + same, "--qualities", "50", "--out", tmp.resolve("rd")).ok();
+        assertThat(rd.err() + rd.out()).contains("KLT left out").contains("Bottleneck codec").contains("JPEG").doesNotContain("KLT + rANS");
         // a colour image for a greyscale codec: one line naming it, nothing written
         png(in.resolve("d.png"), 8, 8, true, 4);
         Path none = tmp.resolve("none");
