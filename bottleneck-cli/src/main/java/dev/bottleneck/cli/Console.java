@@ -180,7 +180,9 @@ final class Console implements TrainingRun.Steps {
                 info(String.format(Locale.ROOT, "epoch %s  train %.5g%s  %.1f s  %,.0f samples/s%s",
                         lastEpoch == Integer.MAX_VALUE ? String.valueOf(r.epoch()) : r.epoch() + "/" + lastEpoch, r.trainLoss(),
                         r.testLoss() == null ? "" : String.format(Locale.ROOT, "  test %.5g", r.testLoss()),
-                        r.trainSeconds(), r.samplesPerSecond(), terms(r)));
+                        r.trainSeconds(), r.samplesPerSecond(), terms(r))
+                        + (r.metrics() != null && r.metrics().get("clipped_steps") != null
+                                ? String.format(Locale.ROOT, "  clipped %.1f%% of steps", 100 * r.metrics().get("clipped_steps")) : ""));
             }
         };
     }

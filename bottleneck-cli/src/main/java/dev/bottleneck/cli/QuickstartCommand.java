@@ -71,7 +71,7 @@ final class QuickstartCommand implements Callable<Integer> {
         ModelConfig.Builder b = ModelConfig.builder().type("ae").arch("conv").channels(16, 32).latent(16).loss("bce");
         TrainingRun.Request req = new TrainingRun.Request(DataSpec.parse("mnist"), null, 0.1,
                 new DataSources.Options(dataDir, null, null, console.fetchProgress()), b, "unit",
-                new TrainConfig(epochs, 256, 1e-3, 0), out, false, null, null, true, true);
+                new TrainConfig(epochs, 256, 1e-3, 0), out, false, null, null, null, true, true);
         TrainingRun.Result r = TrainingRun.run(req, console.trainingListener(), console);
         java.util.Map<String, Object> m = r.metrics();
         java.io.PrintWriter o = spec.commandLine().getOut();

@@ -139,6 +139,12 @@ class TrainCommand implements Callable<Integer> {
             description = "Adam learning rate (default: ${DEFAULT-VALUE}; with --resume: the saved one unless given).")
     double lr;
 
+    @Option(names = "--clip-norm", paramLabel = "C",
+            description = "Scale the gradient down to global L2 norm C when it is larger (as PyTorch's clip_grad_norm_): "
+                    + "guards against loss spikes. Default: no clipping; with --resume: the saved one unless given. "
+                    + "Each epoch line then says how many steps were clipped.")
+    Double clipNorm;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -197,10 +203,10 @@ class TrainCommand implements Callable<Integer> {
             b = ModelConfig.builder().type(model).options(typeOptions(model.toLowerCase(java.util.Locale.ROOT))).arch(arch).noise(noise).penalty(penaltySpec(model.toLowerCase(java.util.Locale.ROOT))).tied(tied).batchNorm(batchNorm)
                     .latent(latent).hidden(Sizes.parse(hidden, "--hidden")).channels(Sizes.parse(channels, "--channels"))
                     .activation(activation).latentActivation(latentActivation).loss(loss);
-            tc = new TrainConfig(epochs != null ? epochs : maxMinutes != null ? Integer.MAX_VALUE : 10, batch, lr, seed, maxMinutes);
+            tc = new TrainConfig(epochs != null ? epochs : maxMinutes != null ? Integer.MAX_VALUE : 10, batch, lr, seed, maxMinutes, clipNorm);
         } else {
             // On --resume the architecture, data scaling, batch size and seed are the run's own;
-            // only the epoch count and the learning rate may change.
+            // only the epoch count, the learning rate and the clipping threshold may change.
             java.util.List<String> fixedOptions = new java.util.ArrayList<>(java.util.List.of("--model", "--noise", "--lambda", "--sparsity",
                     "--rho", "--tied", "--batch-norm", "--arch", "--latent", "--hidden", "--channels", "--activation", "--latent-activation", "--loss",
                     "--scale", "--batch", "--seed", "--holdout", "--test-data", "--max-minutes"));
@@ -208,14 +214,14 @@ class TrainCommand implements Callable<Integer> {
             for (String fixed : fixedOptions) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(fixed)) {
                     throw new InvalidInputException(fixed + " cannot change when resuming " + out
-                            + " (only --epochs and --lr can); train a new run instead");
+                            + " (only --epochs, --lr and --clip-norm can); train a new run instead");
                 }
             }
         }
         TrainingRun.Request req = new TrainingRun.Request(trainSpec, testData == null ? null : DataSpec.parse(testData),
                 holdout, dataOptions.toOptions(console.fetchProgress()), b, scale, tc, out, resume,
                 resume ? epochs : null, resume && spec.commandLine().getParseResult().hasMatchedOption("--lr") ? lr : null,
-                overwrite, !noPictures);
+                resume ? clipNorm : null, overwrite, !noPictures);
         return run(req, console);
     }
 

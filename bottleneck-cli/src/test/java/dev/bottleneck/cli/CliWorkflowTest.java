@@ -291,6 +291,15 @@ class CliWorkflowTest {
         assertThat(after.at("/training/config/learning_rate").asDouble()).isEqualTo(2e-4);
         assertThat(after.at("/training/config/batch_size").asInt()).isEqualTo(32);
         assertThat(metricsLog(resumed)).hasSize(5);
+        assertThat(after.at("/training/config").has("clip_norm")).as("no clipping unless asked").isFalse();
+
+        // ... and with gradient clipping, recorded, reported per epoch, and kept by a later resume
+        run("train", "--resume", "--out", resumed, "--epochs", "6", "--clip-norm", "1e-6", "--quiet", "--no-pictures").ok();
+        assertThat(JSON.readTree(resumed.resolve("model.json").toFile()).at("/training/config/clip_norm").asDouble()).isEqualTo(1e-6);
+        assertThat(metricsLog(resumed).get(5).at("/metrics/clipped_steps").asDouble()).isEqualTo(1.0);
+        run("train", "--resume", "--out", resumed, "--epochs", "7", "--quiet", "--no-pictures").ok();
+        assertThat(JSON.readTree(resumed.resolve("model.json").toFile()).at("/training/config/clip_norm").asDouble()).isEqualTo(1e-6);
+        run("train", "--resume", "--out", resumed, "--epochs", "8", "--clip-norm", "-1", "--quiet").fails(2, "--clip-norm");
     }
 
     // ---------------------------------------------------------------- helpers

@@ -81,6 +81,8 @@ public final class TrainingRun {
      *     saved one
      * @param resumeLearningRate on resume: a new learning rate, or {@code null} to keep the saved
      *     one
+     * @param resumeClipNorm on resume: a new gradient-norm clipping threshold, or {@code null} to
+     *     keep the saved one
      * @param overwrite replace an existing model directory
      * @param pictures draw reconstructions and the loss curve
      */
@@ -96,6 +98,7 @@ public final class TrainingRun {
             boolean resume,
             Integer resumeEpochs,
             Double resumeLearningRate,
+            Double resumeClipNorm,
             boolean overwrite,
             boolean pictures) {}
 
@@ -162,7 +165,8 @@ public final class TrainingRun {
         if (previous != null) {
             TrainConfig saved = previous.training().config();
             trainConfig = new TrainConfig(req.resumeEpochs() != null ? req.resumeEpochs() : saved.epochs(), saved.batchSize(),
-                    req.resumeLearningRate() != null ? req.resumeLearningRate() : saved.learningRate(), saved.seed(), saved.maxMinutes());
+                    req.resumeLearningRate() != null ? req.resumeLearningRate() : saved.learningRate(), saved.seed(), saved.maxMinutes(),
+                    req.resumeClipNorm() != null ? req.resumeClipNorm() : saved.clipNorm());
         }
         steps.step("loading " + trainSpec);
         Dataset train = DataSources.load(trainSpec, opts);

@@ -69,6 +69,61 @@ public final class Adam implements AutoCloseable {
      * @param parameters the model's parameters by stable name
      */
     public void update(Map<String, Parameter> parameters) {
+        update(parameters, null);
+    }
+
+    /**
+     * The global L2 norm of the gradient: every parameter's gradient as one vector.
+     *
+     * @param parameters the model's parameters by stable name
+     * @return the norm (NaN or infinite when a gradient is); parameters without gradients are
+     *     skipped
+     */
+    public static double gradientNorm(Map<String, Parameter> parameters) {
+        NDArray total = null;
+        for (Parameter p : parameters.values()) {
+            if (!p.requiresGradient()) {
+                continue;
+            }
+            try (NDArray g = p.getArray().getGradient()) {
+                NDArray s = g.square().sum();
+                if (total == null) {
+                    total = s;
+                } else {
+                    NDArray t = total.add(s);
+                    total.close();
+                    s.close();
+                    total = t;
+                }
+            }
+        }
+        if (total == null) {
+            return 0;
+        }
+        try (NDArray sum = total) {
+            return Math.sqrt(sum.getFloat());
+        }
+    }
+
+    /**
+     * Applies one update to every parameter that has a gradient, after scaling the whole gradient
+     * down to {@code clipNorm} when its global L2 norm is larger (as PyTorch's
+     * {@code clip_grad_norm_} followed by {@code Adam.step}), then zeroes the gradients.
+     *
+     * @param parameters the model's parameters by stable name
+     * @param clipNorm the largest global gradient norm, or {@code null} for no clipping
+     * @return the gradient's global norm before clipping, or NaN when {@code clipNorm} is null
+     *     (the norm is not computed then)
+     */
+    public double update(Map<String, Parameter> parameters, Double clipNorm) {
+        double norm = Double.NaN;
+        float rescale = 1f;
+        if (clipNorm != null) {
+            norm = gradientNorm(parameters);
+            if (norm > clipNorm) {
+                rescale = (float) (clipNorm / norm);
+            }
+        }
         step++;
         double c1 = 1.0 - Math.pow(beta1, step);
         double c2 = 1.0 - Math.pow(beta2, step);
@@ -91,9 +146,10 @@ public final class Adam implements AutoCloseable {
             }
             try (NDArray g = w.getGradient()) {
                 w.getNDArrayInternal().adamUpdate(new NDList(w, g, m, v), new NDList(w), learningRate, corrected,
-                        0f, 1f, Float.MAX_VALUE, beta1, beta2, epsilon, true, false);
+                        0f, rescale, Float.MAX_VALUE, beta1, beta2, epsilon, true, false);
             }
         }
+        return norm;
     }
 
     /**

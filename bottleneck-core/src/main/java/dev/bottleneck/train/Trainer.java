@@ -83,6 +83,17 @@ public final class Trainer implements AutoCloseable {
         return completedEpochs;
     }
 
+    /** The model's own epoch metrics, plus the share of clipped steps when clipping is on. */
+    private Map<String, Double> epochMetrics(int clipped, int batches) {
+        Map<String, Double> m = model.epochMetrics();
+        if (config.clipNorm() == null) {
+            return m;
+        }
+        Map<String, Double> all = new LinkedHashMap<>(m == null ? Map.of() : m);
+        all.put("clipped_steps", clipped / (double) batches);
+        return all;
+    }
+
     /** @return the optimizer (for inspection in tests) */
     public Adam optimizer() {
         return optimizer;
@@ -117,6 +128,7 @@ public final class Trainer implements AutoCloseable {
             int[] perm = permutation(n, new Random(config.seed() * 1_000_003L + epoch));
             Map<String, Double> termSums = new LinkedHashMap<>();
             double lossSum = 0;
+            int clipped = 0;
             long t0 = System.nanoTime();
             try (NDManager epochManager = model.manager().newSubManager()) {
                 NDArray rows = train.reshape(n, -1);
@@ -143,7 +155,10 @@ public final class Trainer implements AutoCloseable {
                             out = model.forward(x, true);
                             gc.backward(out.loss());
                         }
-                        optimizer.update(model.parameters());
+                        double norm = optimizer.update(model.parameters(), config.clipNorm());
+                        if (config.clipNorm() != null && norm > config.clipNorm()) {
+                            clipped++;
+                        }
                         model.afterStep(++steps);
                         double loss = out.loss().getFloat();
                         if (!Double.isFinite(loss)) {
@@ -178,7 +193,7 @@ public final class Trainer implements AutoCloseable {
             }
             EpochResult r = new EpochResult(epoch, lossSum / batches, trainTerms,
                     ev == null ? null : ev.loss(), ev == null ? null : ev.terms(),
-                    trainSeconds, evalSeconds, n / trainSeconds, Memory.rssMegabytes(), model.epochMetrics());
+                    trainSeconds, evalSeconds, n / trainSeconds, Memory.rssMegabytes(), epochMetrics(clipped, batches));
             listener.onEpochEvaluated(r);
             if (checkpoints != null) {
                 checkpoints.save(model, optimizer, epoch);

@@ -80,7 +80,7 @@ class ScoringRowsTest {
                 // 16-4: with a 2-wide code (8-2) rows at odd positions of a batch rounded differently
                 // from rows at even ones on this machine (see AnomalyDetector.BATCH)
                 ModelConfig.builder().arch("mlp").hidden(16).latent(4).loss("mse"), null,
-                new TrainConfig(3, 32, 3e-3, 0), dir, false, null, null, true, false);
+                new TrainConfig(3, 32, 3e-3, 0), dir, false, null, null, null, true, false);
         AnomalyFit.run(req, 0.05, "mse", new TrainingListener() { }, msg -> { });
         try (AnomalyModel model = AnomalyModel.open(dir)) {
             float[] expected = Scoring.csv(model, csv, null, false, null, false, true, null).scores();

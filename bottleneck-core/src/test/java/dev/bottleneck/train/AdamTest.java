@@ -72,6 +72,43 @@ class AdamTest {
     }
 
     @Test
+    void clippingScalesTheWholeGradientToTheNorm() {
+        // Two parameters, gradient k * (3, 4 | 12) at step k: global norm 13k. Clipped at 6.5,
+        // every step's gradient becomes (1.5, 2 | 6), so the weights must equal an unclipped run
+        // fed that gradient. (Adam is nearly invariant to one constant scale, so the steps use
+        // growing gradients: an unclipped run of them ends elsewhere, checked too.)
+        float[] ca = {3f, 4f};
+        float[] cb = {12f};
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter a = param(m, 1f, -1f);
+            Parameter b = param(m, 0.5f);
+            Parameter a2 = param(m, 1f, -1f);
+            Parameter b2 = param(m, 0.5f);
+            Parameter a3 = param(m, 1f, -1f);
+            Parameter b3 = param(m, 0.5f);
+            try (Adam clipped = new Adam(0.1, m); Adam reference = new Adam(0.1, m); Adam loose = new Adam(0.1, m)) {
+                for (int t = 0; t < 3; t++) {
+                    float k = t + 1f;
+                    backward(a, new float[] {ca[0] * k, ca[1] * k});
+                    backward(b, new float[] {cb[0] * k});
+                    assertThat(clipped.update(Map.of("a", a, "b", b), 6.5)).isCloseTo(13.0 * k, within(1e-4 * k));
+                    backward(a2, new float[] {ca[0] / 2, ca[1] / 2});
+                    backward(b2, new float[] {cb[0] / 2});
+                    assertThat(reference.update(Map.of("a", a2, "b", b2), null)).isNaN(); // no clipping: norm not computed
+                    backward(a3, new float[] {ca[0] * k, ca[1] * k});
+                    backward(b3, new float[] {cb[0] * k});
+                    assertThat(Adam.gradientNorm(Map.of("a", a3, "b", b3))).isCloseTo(13.0 * k, within(1e-4 * k));
+                    assertThat(loose.update(Map.of("a", a3, "b", b3), 100.0)).isCloseTo(13.0 * k, within(1e-4 * k));
+                }
+                assertThat(a.getArray().toFloatArray()).containsExactly(a2.getArray().toFloatArray(), within(1e-6f));
+                assertThat(b.getArray().toFloatArray()).containsExactly(b2.getArray().toFloatArray(), within(1e-6f));
+                // a threshold above every norm leaves the update alone, and that update differs
+                assertThat(Math.abs(a3.getArray().toFloatArray()[0] - a.getArray().toFloatArray()[0])).isGreaterThan(1e-3f);
+            }
+        }
+    }
+
+    @Test
     void stateRoundTripsThroughSaveAndLoad() throws Exception {
         float[] ga = {1f, -1f};
         float[] gb = {0.5f, 0.25f};

@@ -143,5 +143,29 @@ class TrainerTest {
         assertThatThrownBy(() -> new TrainConfig(1, 0, 1e-3, 0)).hasMessageContaining("--batch");
         assertThatThrownBy(() -> new TrainConfig(1, 32, -1, 0)).hasMessageContaining("--lr");
         assertThatThrownBy(() -> new TrainConfig(1, 32, Double.NaN, 0)).hasMessageContaining("--lr");
+        assertThatThrownBy(() -> new TrainConfig(1, 32, 1e-3, 0, null, 0.0)).hasMessageContaining("--clip-norm");
+        assertThatThrownBy(() -> new TrainConfig(1, 32, 1e-3, 0, null, Double.NaN)).hasMessageContaining("--clip-norm");
+        assertThat(new TrainConfig(1, 32, 1e-3, 0, null, 2.0).withEpochs(5).clipNorm()).isEqualTo(2.0);
+    }
+
+    @Test
+    void clippingReportsTheShareOfClippedStepsAndStillLearns() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray train = TestData.barsArray(m, 256, 8, 1);
+            // a threshold below every gradient norm clips every step; one far above clips none
+            for (double clip : new double[] {1e-3, 1e6}) {
+                try (Autoencoder ae = Autoencoder.create(mlp(), 0);
+                     Trainer t = new Trainer(ae, new TrainConfig(6, 32, 3e-3, 0, null, clip), null)) {
+                    List<EpochResult> r = t.fit(train, null, new TrainingListener() { });
+                    assertThat(r.get(0).metrics()).containsEntry("clipped_steps", clip < 1 ? 1.0 : 0.0);
+                    assertThat(r.get(5).trainLoss()).isLessThan(r.get(0).trainLoss());
+                }
+            }
+            // without clipping there is no such metric
+            try (Autoencoder ae = Autoencoder.create(mlp(), 0); Trainer t = new Trainer(ae, new TrainConfig(1, 32, 3e-3, 0), null)) {
+                EpochResult r = t.fit(train, null, new TrainingListener() { }).get(0);
+                assertThat(r.metrics() == null || !r.metrics().containsKey("clipped_steps")).isTrue();
+            }
+        }
     }
 }

@@ -88,7 +88,7 @@ final class TinyModel {
     static Path train(Path folder, String type, Path out) {
         ModelConfig.Builder b = ModelConfig.builder().type(type).arch("mlp").hidden(64).latent(4).loss("bce");
         TrainingRun.Request req = new TrainingRun.Request(DataSpec.parse("folder:" + folder), null, 0.2, DataSources.Options.defaults(),
-                b, "unit", new TrainConfig(25, 32, 3e-3, 7), out, false, null, null, true, false);
+                b, "unit", new TrainConfig(25, 32, 3e-3, 7), out, false, null, null, null, true, false);
         TrainingRun.run(req, new TrainingListener() {}, m -> { });
         return out;
     }
@@ -105,7 +105,7 @@ final class TinyModel {
     static Path fitAnomaly(Path folder, String normal, Path out) {
         ModelConfig.Builder b = ModelConfig.builder().type("ae").arch("mlp").hidden(64).latent(4).loss("bce");
         TrainingRun.Request req = new TrainingRun.Request(DataSpec.parse("folder:" + folder), null, 0.2,
-                DataSources.Options.defaults().keeping(normal), b, "unit", new TrainConfig(25, 32, 3e-3, 7), out, false, null, null, true,
+                DataSources.Options.defaults().keeping(normal), b, "unit", new TrainConfig(25, 32, 3e-3, 7), out, false, null, null, null, true,
                 false);
         dev.bottleneck.anomaly.AnomalyFit.run(req, 0.05, "mse", new TrainingListener() {}, m -> { });
         return out;
@@ -135,7 +135,7 @@ final class TinyModel {
         }
         ModelConfig.Builder b = ModelConfig.builder().type("ae").arch("mlp").hidden(8).latent(2).loss("mse");
         TrainingRun.Request req = new TrainingRun.Request(DataSpec.parse("csv:" + csv), null, 0.2, DataSources.Options.defaults(),
-                b, null, new TrainConfig(10, 32, 3e-3, 7), out, false, null, null, true, false);
+                b, null, new TrainConfig(10, 32, 3e-3, 7), out, false, null, null, null, true, false);
         TrainingRun.run(req, new TrainingListener() {}, m -> { });
         return out;
     }

@@ -72,7 +72,7 @@ class BottleneckTransformerTest {
         TrainingRun.Request req = new TrainingRun.Request(DataSpec.parse("csv:" + csv), null, 0.1,
                 new DataSources.Options(null, null, null, null, null),
                 ModelConfig.builder().arch("mlp").hidden(16).latent(4).loss("mse"), null,
-                new TrainConfig(4, 64, 3e-3, 0), model, false, null, null, true, false);
+                new TrainConfig(4, 64, 3e-3, 0), model, false, null, null, null, true, false);
         AnomalyFit.run(req, 0.05, "mse", new TrainingListener() { }, msg -> { });
         try (AnomalyModel m = AnomalyModel.open(model)) {
             expected = Scoring.csv(m, csv, null, false, null, false, true, null);
