@@ -29,7 +29,9 @@ import java.util.List;
  *
  * <p>As a block: {@code (N, C, ...) -> (N, C, ...)}, the information content {@code -log2 p(y)}
  * of each latent in <b>bits</b> (probabilities floored at {@code 2^-30}, as the rate of an
- * impossible value must stay finite). The rate of an image is the sum over its latents.
+ * impossible value must stay finite; in training the floor lets the gradient through, as
+ * CompressAI's {@code LowerBound}, so latents beyond it are still pulled back). The rate of an
+ * image is the sum over its latents.
  */
 public final class FactorizedDensity extends AbstractBlock {
 
@@ -126,8 +128,13 @@ public final class FactorizedDensity extends AbstractBlock {
         NDArray upper = logitsCumulative(ps, v.add(0.5f), training);
         // evaluate on the side of the median where the sigmoids are not saturated
         NDArray sign = lower.add(upper).sign().neg().stopGradient();
-        NDArray p = Activation.sigmoid(sign.mul(upper)).sub(Activation.sigmoid(sign.mul(lower))).abs()
-                .maximum((float) MIN_PROBABILITY);
+        NDArray raw = Activation.sigmoid(sign.mul(upper)).sub(Activation.sigmoid(sign.mul(lower))).abs();
+        NDArray floored = raw.maximum((float) MIN_PROBABILITY);
+        // In training the floor passes the gradient through (CompressAI's LowerBound does the same
+        // where the gradient would raise the value, and the rate only ever asks for a higher
+        // probability): with a plain maximum, latents pushed far into the tails by one bad step get
+        // no gradient back and the rate stays at 30 bits per latent for good.
+        NDArray p = training ? raw.add(floored.sub(raw).stopGradient()) : floored;
         Shape moved = new Shape(channels, s.get(0)).addAll(s.slice(2));
         return p.reshape(moved).transpose(perm);
     }

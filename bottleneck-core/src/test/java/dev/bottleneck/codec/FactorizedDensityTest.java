@@ -114,6 +114,42 @@ class FactorizedDensityTest {
     }
 
     @Test
+    void latentsFarBeyondTheDensityStillGetAGradientBack() {
+        // One bad step can throw the latents (or the density) so far apart that every probability
+        // sits on the 2^-30 floor: training must still pull them back instead of staying at 30 bits.
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(1);
+            FactorizedDensity d = new FactorizedDensity(1);
+            d.initialize(m, DataType.FLOAT32, new Shape(1, 1, 1, 1));
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray y = m.full(new Shape(64, 1, 1, 1), 400f);
+            y.setRequiresGradient(true);
+            double before;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray bits = d.forward(ps, new NDList(y), true).singletonOrThrow();
+                before = bits.mean().getFloat();
+                gc.backward(bits.mean());
+            }
+            assertThat(before).as("every latent on the floor").isCloseTo(30.0, within(1e-3));
+            float[] g = y.getGradient().toFloatArray();
+            assertThat(g[0]).as("the latents are pushed back towards the density").isPositive();
+            // and a few density steps alone lower the rate below the floor
+            Adam adam = new Adam(0.05, m);
+            java.util.Map<String, Parameter> params = new java.util.LinkedHashMap<>();
+            d.getParameters().forEach(e -> params.put(e.getKey(), e.getValue()));
+            NDArray fixed = m.full(new Shape(64, 1, 1, 1), 400f);
+            for (int step = 0; step < 200; step++) {
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    gc.backward(d.forward(ps, new NDList(fixed), true).singletonOrThrow().mean());
+                }
+                adam.update(params);
+            }
+            double after = d.forward(ps, new NDList(fixed), false).singletonOrThrow().mean().getFloat();
+            assertThat(after).isLessThan(25.0);
+        }
+    }
+
+    @Test
     void latentsOfAnotherChannelCountAreRefused() {
         try (NDManager m = NDManager.newBaseManager()) {
             FactorizedDensity d = new FactorizedDensity(3);
