@@ -21,8 +21,10 @@ import java.time.Instant;
  *
  * <p>A process killed while writing ({@code kill -9}, a power cut) leaves its temporary file
  * behind. Such a file is <em>stale</em> once the process named in it is gone ({@link #isStale});
- * the next write to the same target deletes the stale temporary files of that target, and {@link
- * #cleanStale} sweeps a whole folder (a model directory does so when it is opened for writing).
+ * a process's first write into a folder deletes the stale temporary files in that folder (once per
+ * folder and process: writing 10,000 files into one folder used to list it 10,000 times), and
+ * {@link #cleanStale} sweeps a folder on demand (a model directory does so when it is opened for
+ * writing).
  * The temporary files of a live writer are never touched.
  *
  * <p>Errors are {@link BottleneckException}s whose message names the target file and the reason,
@@ -53,6 +55,9 @@ public final class AtomicFiles {
      * so "older than a process" allows this much slack.
      */
     private static final Duration CLOCK_SLACK = Duration.ofSeconds(2);
+
+    /** Folders this process has swept for stale temporary files (on its first write into each). */
+    private static final java.util.Set<Path> SWEPT = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private AtomicFiles() {}
 
@@ -154,7 +159,9 @@ public final class AtomicFiles {
         try {
             Files.createDirectories(dir);
             String prefix = "." + target.getFileName() + TEMP_MARK;
-            cleanStale(dir, prefix);
+            if (SWEPT.add(dir.normalize())) {
+                cleanStale(dir, ".");
+            }
             tmp = newTempFile(dir, prefix + PID + "-");
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 writer.write(out);

@@ -117,18 +117,21 @@ class ModelDirectoryTest {
         assertThat(AtomicFiles.isStale(legacyNew)).as("no pid, newer than this process").isFalse();
         assertThat(AtomicFiles.isStale(plain)).isFalse();
 
-        // the next write of scores.csv removes its own stale temporary file, not the others
+        // this process's first write into the folder removes every stale temporary file there, not the others
         AtomicFiles.writeString(tmp.resolve("scores.csv"), "new");
         assertThat(dead).doesNotExist();
-        assertThat(alive).exists();
-        assertThat(legacyOld).exists();
-        // a sweep of the folder removes every stale one
-        assertThat(AtomicFiles.cleanStale(tmp)).isEqualTo(1);
         assertThat(legacyOld).doesNotExist();
+        assertThat(alive).exists();
         try (var s = Files.list(tmp)) {
             assertThat(s.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder(alive.getFileName().toString(),
                     mine.getFileName().toString(), legacyNew.getFileName().toString(), "scores.csv");
         }
+        // later writes into it do not list the folder again; an explicit sweep still does
+        Path later = Files.writeString(tmp.resolve(".codes.npy.tmp-" + gone + "-def"), "half");
+        AtomicFiles.writeString(tmp.resolve("other.csv"), "x");
+        assertThat(later).exists();
+        assertThat(AtomicFiles.cleanStale(tmp)).isEqualTo(1);
+        assertThat(later).doesNotExist();
     }
 
     @Test
