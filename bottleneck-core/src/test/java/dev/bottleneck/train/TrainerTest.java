@@ -158,6 +158,8 @@ class TrainerTest {
                      Trainer t = new Trainer(ae, new TrainConfig(6, 32, 3e-3, 0, null, clip), null)) {
                     List<EpochResult> r = t.fit(train, null, new TrainingListener() { });
                     assertThat(r.get(0).metrics()).containsEntry("clipped_steps", clip < 1 ? 1.0 : 0.0);
+                    assertThat(r.get(0).metrics().get("grad_norm_max")).isGreaterThan(1e-3).isLessThan(1e6)
+                            .isGreaterThanOrEqualTo(r.get(0).metrics().get("grad_norm_mean"));
                     assertThat(r.get(5).trainLoss()).isLessThan(r.get(0).trainLoss());
                 }
             }
