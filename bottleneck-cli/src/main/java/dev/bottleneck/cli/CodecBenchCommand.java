@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
             "JPEG (ImageIO, qualities 5..95) as whole files and as abbreviated streams without tables,",
             "lossless PNG, and the KLT transform coder with the same rANS coder (PCA of the codec's latent",
             "size, uniform quantization), on the same images. Rate: bits per pixel counting every byte.",
-            "Distortion: PSNR in dB and SSIM (11x11 Gaussian window; MS-SSIM needs larger images), means over",
+            "Distortion: PSNR in dB, SSIM (11x11 Gaussian window) and, for images of at least 176 pixels a side, MS-SSIM (5 scales), means over",
             "images, against the same 8-bit originals.",
             "",
             "Writes rd.json and rd.png (PSNR against bits per pixel) into --out.",
@@ -159,6 +159,7 @@ final class CodecBenchCommand implements Callable<Integer> {
             r.put("bpp", p.bpp());
             r.put("psnr", Double.isInfinite(p.psnr()) ? "lossless" : p.psnr());
             r.put("ssim", Double.isNaN(p.ssim()) ? null : p.ssim());
+            r.put("ms_ssim", Double.isNaN(p.msssim()) ? null : p.msssim());
             rows.add(r);
         }
         o.put("points", rows);
@@ -168,12 +169,15 @@ final class CodecBenchCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(Json.compact(o));
         } else {
             var w = spec.commandLine().getOut();
-            w.printf(Locale.ROOT, "rate-distortion on %s (%d images): bits per pixel (every byte of the files), PSNR (dB) and SSIM "
-                    + "(means over images)%n", dataName, images.size());
+            boolean multiScale = points.stream().anyMatch(p -> !Double.isNaN(p.msssim()));
+            w.printf(Locale.ROOT, "rate-distortion on %s (%d images): bits per pixel (every byte of the files), PSNR (dB), SSIM%s "
+                    + "(means over images)%n", dataName, images.size(),
+                    multiScale ? " and MS-SSIM" : " (MS-SSIM needs " + dev.bottleneck.eval.Ssim.MS_SSIM_MIN_SIDE + " pixels a side)");
             for (RateDistortion.Point p : points) {
-                w.printf(Locale.ROOT, "  %-18s %-22s %8.4f bpp  %s  SSIM %s%n", p.method(), p.setting(), p.bpp(),
+                w.printf(Locale.ROOT, "  %-18s %-22s %8.4f bpp  %s  SSIM %s%s%n", p.method(), p.setting(), p.bpp(),
                         Double.isInfinite(p.psnr()) ? "lossless" : String.format(Locale.ROOT, "%6.2f dB", p.psnr()),
-                        Double.isNaN(p.ssim()) ? "n/a (image below 11x11)" : String.format(Locale.ROOT, "%.4f", p.ssim()));
+                        Double.isNaN(p.ssim()) ? "n/a (image below 11x11)" : String.format(Locale.ROOT, "%.4f", p.ssim()),
+                        multiScale ? String.format(Locale.ROOT, "  MS-SSIM %.4f", p.msssim()) : "");
             }
             w.println("wrote " + out.resolve("rd.json") + ", " + out.resolve("rd.png"));
         }

@@ -34,8 +34,10 @@ public final class RateDistortion {
      * @param psnr mean PSNR over the images, dB ({@code Infinity} for lossless)
      * @param ssim mean SSIM over the images ({@link dev.bottleneck.eval.Ssim}; 1 for lossless; NaN
      *     for images smaller than its 11x11 window)
+     * @param msssim mean MS-SSIM over the images ({@link dev.bottleneck.eval.Ssim#multiScale}; 1 for
+     *     lossless; NaN unless every image has at least 176 pixels a side)
      */
-    public record Point(String method, String setting, double bpp, double psnr, double ssim) {}
+    public record Point(String method, String setting, double bpp, double psnr, double ssim, double msssim) {}
 
     /**
      * The images as 8-bit pictures.
@@ -74,21 +76,26 @@ public final class RateDistortion {
             long abbreviated = 0;
             double psnr = 0;
             double ssim = 0;
+            double msssim = 0;
             for (BufferedImage img : images) {
                 ClassicalCodecs.Jpeg j = ClassicalCodecs.jpeg(img, q);
                 whole += j.file().length;
                 abbreviated += ClassicalCodecs.jpegWithoutTables(j.file());
                 psnr += ReconstructionMetrics.psnr(Math.max(ClassicalCodecs.mse(img, j.decoded()), 1e-10));
                 ssim += ssim(img, j.decoded());
+                msssim += msssim(img, j.decoded());
             }
-            out.add(new Point("JPEG", "quality " + q, whole * 8.0 / pixels, psnr / images.size(), ssim / images.size()));
-            out.add(new Point("JPEG, no tables", "quality " + q, abbreviated * 8.0 / pixels, psnr / images.size(), ssim / images.size()));
+            out.add(new Point("JPEG", "quality " + q, whole * 8.0 / pixels, psnr / images.size(), ssim / images.size(),
+                    msssim / images.size()));
+            out.add(new Point("JPEG, no tables", "quality " + q, abbreviated * 8.0 / pixels, psnr / images.size(), ssim / images.size(),
+                    msssim / images.size()));
         }
         long png = 0;
         for (BufferedImage img : images) {
             png += ClassicalCodecs.png(img);
         }
-        out.add(new Point("PNG", "lossless", png * 8.0 / pixels, Double.POSITIVE_INFINITY, 1.0));
+        out.add(new Point("PNG", "lossless", png * 8.0 / pixels, Double.POSITIVE_INFINITY, 1.0,
+                images.stream().allMatch(RateDistortion::multiScaleFits) ? 1.0 : Double.NaN));
         return out;
     }
 
@@ -110,6 +117,7 @@ public final class RateDistortion {
         long bytes = 0;
         double psnr = 0;
         double ssim = 0;
+        double msssim = 0;
         for (int from = 0; from < n; from += 500) {
             int to = Math.min(n, from + 500);
             try (NDManager m = x.getManager().newSubManager()) {
@@ -123,10 +131,11 @@ public final class RateDistortion {
                     BufferedImage back = ImageGrid.image(px, 0, shape);
                     psnr += ReconstructionMetrics.psnr(Math.max(ClassicalCodecs.mse(images.get(from + i), back), 1e-10));
                     ssim += ssim(images.get(from + i), back);
+                    msssim += msssim(images.get(from + i), back);
                 }
             }
         }
-        return new Point(name, setting, bytes * 8.0 / pixels(images), psnr / n, ssim / n);
+        return new Point(name, setting, bytes * 8.0 / pixels(images), psnr / n, ssim / n, msssim / n);
     }
 
     /**
@@ -189,6 +198,7 @@ public final class RateDistortion {
             long bytes = 0;
             double psnr = 0;
             double ssim = 0;
+            double msssim = 0;
             int[] table = new int[kk];
             for (int j = 0; j < kk; j++) {
                 table[j] = j;
@@ -213,9 +223,10 @@ public final class RateDistortion {
                 BufferedImage back = ImageGrid.image(px, i, shape);
                 psnr += ReconstructionMetrics.psnr(Math.max(ClassicalCodecs.mse(images.get(i), back), 1e-10));
                 ssim += ssim(images.get(i), back);
+                msssim += msssim(images.get(i), back);
             }
             out.add(new Point("KLT + rANS", String.format(java.util.Locale.ROOT, "step %.3g", delta), bytes * 8.0 / pixels(images),
-                    psnr / nTest, ssim / nTest));
+                    psnr / nTest, ssim / nTest, msssim / nTest));
         }
         return out;
     }
@@ -257,6 +268,15 @@ public final class RateDistortion {
     /** SSIM, or NaN for images smaller than its window. */
     private static double ssim(BufferedImage a, BufferedImage b) {
         return a.getWidth() < 11 || a.getHeight() < 11 ? Double.NaN : dev.bottleneck.eval.Ssim.of(a, b);
+    }
+
+    private static boolean multiScaleFits(BufferedImage a) {
+        return a.getWidth() >= dev.bottleneck.eval.Ssim.MS_SSIM_MIN_SIDE && a.getHeight() >= dev.bottleneck.eval.Ssim.MS_SSIM_MIN_SIDE;
+    }
+
+    /** MS-SSIM, or NaN for images too small for it (so a mean over a set with one is NaN too). */
+    private static double msssim(BufferedImage a, BufferedImage b) {
+        return multiScaleFits(a) ? dev.bottleneck.eval.Ssim.multiScale(a, b) : Double.NaN;
     }
 
     private static long pixels(List<BufferedImage> images) {
