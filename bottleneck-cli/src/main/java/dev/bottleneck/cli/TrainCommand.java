@@ -141,7 +141,8 @@ class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--clip-norm", paramLabel = "C",
             description = "Scale the gradient down to global L2 norm C when it is larger (as PyTorch's clip_grad_norm_): "
-                    + "guards against loss spikes. Default: no clipping; with --resume: the saved one unless given. "
+                    + "guards against loss spikes. Default: 1.0 for --model codec (CompressAI's), else no clipping; "
+                    + "with --resume: the saved one unless given. "
                     + "Each epoch line then says how many steps were clipped and the gradient norms' mean and maximum.")
     Double clipNorm;
 
@@ -203,7 +204,8 @@ class TrainCommand implements Callable<Integer> {
             b = ModelConfig.builder().type(model).options(typeOptions(model.toLowerCase(java.util.Locale.ROOT))).arch(arch).noise(noise).penalty(penaltySpec(model.toLowerCase(java.util.Locale.ROOT))).tied(tied).batchNorm(batchNorm)
                     .latent(latent).hidden(Sizes.parse(hidden, "--hidden")).channels(Sizes.parse(channels, "--channels"))
                     .activation(activation).latentActivation(latentActivation).loss(loss);
-            tc = new TrainConfig(epochs != null ? epochs : maxMinutes != null ? Integer.MAX_VALUE : 10, batch, lr, seed, maxMinutes, clipNorm);
+            tc = new TrainConfig(epochs != null ? epochs : maxMinutes != null ? Integer.MAX_VALUE : 10, batch, lr, seed, maxMinutes,
+                    clipNorm != null ? clipNorm : dev.bottleneck.model.ModelTypes.get(model).defaultClipNorm());
         } else {
             // On --resume the architecture, data scaling, batch size and seed are the run's own;
             // only the epoch count, the learning rate and the clipping threshold may change.

@@ -37,6 +37,14 @@ class CodecCommandsTest {
     }
 
     @Test
+    void codecTrainingClipsTheGradientNormByDefault() throws Exception {
+        var manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(codec.resolve("model.json").toFile());
+        assertThat(manifest.at("/training/config/clip_norm").asDouble()).isEqualTo(1.0);
+        String last = Cli.lines(codec.resolve("metrics.jsonl")).get(1);
+        assertThat(last).contains("\"clipped_steps\"").contains("\"grad_norm_max\"");
+    }
+
+    @Test
     void compressWritesOneFilePerImageAndDecompressGivesPngsBack() throws Exception {
         Path btl = tmp.resolve("btl");
         String report = run("compress", codec, "--data", "folder:" + images, "--out", btl).ok().err();

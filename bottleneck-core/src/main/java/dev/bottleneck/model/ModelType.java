@@ -113,6 +113,14 @@ public interface ModelType {
     }
 
     /**
+     * @return the gradient-norm clipping threshold when the user sets none ({@code train
+     *     --clip-norm}), or null for no clipping
+     */
+    default Double defaultClipNorm() {
+        return null;
+    }
+
+    /**
      * Checks a whole config of this type (its options, and the shared fields it constrains).
      * Called once, when the config is built or read.
      *
