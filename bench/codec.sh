@@ -3,7 +3,8 @@
 # 16 channels, factorized prior) trained at several lambdas on MNIST, then `bottleneck codec-bench`
 # on the test images beside JPEG (whole files and without tables) and PNG.
 #
-# Usage: bench/codec.sh     Env: OUT (bench/out/codec-DATE), EPOCHS (8), BATCH (64), LAMBDAS ("0.002 0.005 0.01"),
+# Usage: bench/codec.sh     Env: OUT (bench/out/codec-DATE), EPOCHS (8), FINE_EPOCHS (0: then this many more
+#                                epochs at a tenth of the learning rate), BATCH (64), LAMBDAS ("0.002 0.005 0.01"),
 #                                CHANNELS (64,128), DENSITY (position: one density per latent of the
 #                                7x7 grid; channel: any-size model), LIMIT (all test images), DATA (mnist)
 set -euo pipefail
@@ -18,6 +19,10 @@ dirs=()
 for l in ${LAMBDAS:-0.002 0.005 0.01}; do
   [[ -f "$out/lambda-$l/metrics.json" ]] || $B train --data "$DATA" --model codec --arch conv-grid --channels "${CHANNELS:-64,128}" \
     --latent 784 --codec-lambda "$l" --codec-density "${DENSITY:-position}" --epochs "${EPOCHS:-8}" --batch "${BATCH:-64}" --out "$out/lambda-$l" --overwrite --quiet --no-pictures
+  total=$(( ${EPOCHS:-8} + ${FINE_EPOCHS:-0} ))
+  if (( ${FINE_EPOCHS:-0} > 0 )) && ! grep -q "\"epoch\":$total," "$out/lambda-$l/metrics.jsonl"; then
+    $B train --resume --out "$out/lambda-$l" --epochs "$total" --lr 1e-4 --quiet --no-pictures
+  fi
   dirs+=("$out/lambda-$l")
 done
 $B codec-bench "${dirs[@]}" --data "$DATA:test" ${LIMIT:+--limit "$LIMIT"} --out "$out/rd" | tee "$out/rd.txt"
