@@ -96,6 +96,7 @@ final class CodecBenchCommand implements Callable<Integer> {
         List<RateDistortion.Point> kltPoints = null;
         List<BufferedImage> images = null;
         String dataName = null;
+        List<String> coderChecks = new ArrayList<>();
         boolean wantKlt = !(kltSteps.length == 1 && kltSteps[0] == 0);
         for (Path dir : codecs) {
             try (LoadedModel lm = LoadedModel.open(dir); NDManager m = NDManager.newBaseManager()) {
@@ -139,8 +140,25 @@ final class CodecBenchCommand implements Callable<Integer> {
                 }
                 console.step("compressing and decompressing " + d.size() + " images with " + dir);
                 var scaling = lm.manifest().input().scaling();
-                points.add(RateDistortion.codec("Bottleneck codec", lm.manifest().model().options().describe(lm.manifest().model())
-                        .replaceAll(" \\(loss.*", ""), codec, x, scaling::toMetricScale, images));
+                RateDistortion.Point point = RateDistortion.codec("Bottleneck codec", lm.manifest().model().options().describe(lm.manifest().model())
+                        .replaceAll(" \\(loss.*", ""), codec, x, scaling::toMetricScale, images);
+                points.add(point);
+                // the entropy coder against the density's own estimate, in streams of 500 images
+                double estimate = 0;
+                long stream = 0;
+                int n = (int) x.getShape().get(0);
+                for (int from = 0; from < n; from += 500) {
+                    try (NDManager cm = m.newSubManager()) {
+                        NDArray chunk = x.get(new ai.djl.ndarray.index.NDIndex().addSliceDim(from, Math.min(n, from + 500)));
+                        chunk.attach(cm);
+                        estimate += java.util.Arrays.stream(codec.estimateBits(chunk)).sum();
+                        stream += codec.streamBytes(chunk);
+                    }
+                }
+                double files = point.bpp() * images.stream().mapToLong(i -> (long) i.getWidth() * i.getHeight()).sum() / n;
+                coderChecks.add(String.format(Locale.ROOT, "  %s: the density's estimate %.1f bits per image; rANS in streams of 500 "
+                        + "images %.1f (%+.2f%%); files %.1f (every byte: the 32-bit coder state and the container included)",
+                        dir, estimate / n, stream * 8.0 / n, 100 * (stream * 8.0 - estimate) / estimate, files));
             }
         }
         console.step("JPEG at " + qualities.length + " qualities and PNG on the same images");
@@ -150,6 +168,7 @@ final class CodecBenchCommand implements Callable<Integer> {
         }
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("data", dataName);
+        o.put("coder", coderChecks.stream().map(String::strip).toList());
         o.put("images", images.size());
         List<Map<String, Object>> rows = new ArrayList<>();
         for (RateDistortion.Point p : points) {
@@ -179,6 +198,8 @@ final class CodecBenchCommand implements Callable<Integer> {
                         Double.isNaN(p.ssim()) ? "n/a (image below 11x11)" : String.format(Locale.ROOT, "%.4f", p.ssim()),
                         multiScale ? String.format(Locale.ROOT, "  MS-SSIM %.4f", p.msssim()) : "");
             }
+            w.println("entropy coding against each codec's own rate estimate:");
+            coderChecks.forEach(w::println);
             w.println("wrote " + out.resolve("rd.json") + ", " + out.resolve("rd.png"));
         }
         return Main.OK;

@@ -97,6 +97,44 @@ class MnistEndToEndTest {
         assertThat(Cli.readPng(dir.resolve("reconstructions.png")).getWidth()).isGreaterThan(16 * 28 * 3);
     }
 
+    @Test
+    @Order(4)
+    void theEntropyCoderCodesRealLatentsWithinOnePercentOfTheDensitysEstimate() throws Exception {
+        // a small codec trained for one epoch (about 17 s), then its rounded latents of the 10,000
+        // test digits: coded as one rANS stream they take within 1% of what the model's density
+        // says they should; as one file each, every file adds the coder's 4-byte final state
+        Path dir = tmp.resolve("codec");
+        run("train", "--data", "mnist", "--data-dir", data, "--model", "codec", "--arch", "conv-grid", "--channels", "8,16",
+                "--latent", "784", "--codec-lambda", "0.005", "--codec-density", "position", "--epochs", "1", "--batch", "64",
+                "--quiet", "--no-pictures", "--out", dir).ok();
+        try (dev.bottleneck.app.LoadedModel lm = dev.bottleneck.app.LoadedModel.open(dir);
+             ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            dev.bottleneck.codec.ImageCodec codec = new dev.bottleneck.codec.ImageCodec(lm.model(), lm.manifest().paramsSha256());
+            dev.bottleneck.data.Dataset test = dev.bottleneck.data.DataSources.load(dev.bottleneck.data.DataSpec.parse("mnist:test"),
+                    new dev.bottleneck.data.DataSources.Options(data, null, null, null, null));
+            ai.djl.ndarray.NDArray x = dev.bottleneck.app.PreparedData.toArray(test, lm.manifest().input().scaling(), m);
+            double estimate = 0;
+            double stream = 0;
+            long payload = 0;
+            int n = 0;
+            for (int from = 0; from < 10_000; from += 1000) {
+                ai.djl.ndarray.NDArray chunk = x.get(new ai.djl.ndarray.index.NDIndex().addSliceDim(from, from + 1000));
+                estimate += java.util.Arrays.stream(codec.estimateBits(chunk)).sum();
+                stream += codec.streamBytes(chunk) * 8.0; // a stream of 1,000 images: its final state is 4 bytes of ~400,000
+                for (byte[] f : codec.compress(chunk)) {
+                    dev.bottleneck.codec.BtlFile b = dev.bottleneck.codec.BtlFile.parse(f, Path.of("t.btl"));
+                    payload += b.payload().length;
+                    n++;
+                }
+            }
+            assertThat(n).isEqualTo(10_000);
+            assertThat(stream).as("streams against the estimate, %.0f bits", estimate).isCloseTo(estimate, within(0.01 * estimate));
+            // per file: the payload is its symbols (under tables renormalized to the file's own
+            // range, so a little under the estimate) plus the 32-bit final state
+            assertThat(payload * 8.0).isCloseTo(estimate + 32.0 * n, within(0.01 * estimate + 8.0 * n));
+        }
+    }
+
     private static String md5(Path file) throws Exception {
         MessageDigest md = MessageDigest.getInstance("MD5");
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {

@@ -145,6 +145,67 @@ public final class ImageCodec {
     }
 
     /**
+     * The density's own estimate of the images' rate: the information content {@code -log2 p} of
+     * their rounded latents under the model's density (float arithmetic, before the tables are
+     * quantized), what training minimizes and {@code eval} reports.
+     *
+     * @param x images {@code (N, C, H, W)}, model scale, a shape the model codes
+     * @return bits per image, {@code N} values
+     * @throws InvalidInputException if the model cannot code this shape
+     */
+    public double[] estimateBits(NDArray x) {
+        requireCodable(new int[] {(int) x.getShape().get(1), (int) x.getShape().get(2), (int) x.getShape().get(3)});
+        try (NDManager m = model.manager().newSubManager()) {
+            NDArray y = latent.code(model.encoderOutput(pad(x), false));
+            y.attach(m);
+            float[] b = latent.bitsPerImage(y, false).toFloatArray();
+            double[] out = new double[b.length];
+            for (int i = 0; i < b.length; i++) {
+                out[i] = b[i];
+            }
+            return out;
+        }
+    }
+
+    /**
+     * The entropy coder's length on these images' latents coded as one rANS stream under one table
+     * range (the lowest to the highest latent of all): the coder's cost without the 4-byte state
+     * every file ends with, to compare with {@link #estimateBits}.
+     *
+     * @param x images {@code (N, C, H, W)}, model scale, a shape the model codes
+     * @return the stream's length, bytes
+     * @throws InvalidInputException if the model cannot code this shape, or the latents span more
+     *     than {@link BtlFile#MAX_RANGE} values
+     */
+    public long streamBytes(NDArray x) {
+        requireCodable(new int[] {(int) x.getShape().get(1), (int) x.getShape().get(2), (int) x.getShape().get(3)});
+        try (NDManager m = model.manager().newSubManager()) {
+            NDArray y = latent.code(model.encoderOutput(pad(x), false));
+            y.attach(m);
+            Shape s = y.getShape();
+            int per = (int) (s.size() / s.get(0));
+            int cells = (int) (s.get(2) * s.get(3));
+            float[] all = y.toFloatArray();
+            int lo = Integer.MAX_VALUE;
+            int hi = Integer.MIN_VALUE;
+            for (float v : all) {
+                lo = Math.min(lo, Math.round(v));
+                hi = Math.max(hi, Math.round(v));
+            }
+            if ((long) hi - lo + 1 > BtlFile.MAX_RANGE) {
+                throw new InvalidInputException("the latents span " + lo + " to " + hi + ", more than " + BtlFile.MAX_RANGE + " values");
+            }
+            int[] symbols = new int[all.length];
+            int[] table = new int[all.length];
+            for (int i = 0; i < all.length; i++) {
+                symbols[i] = Math.round(all[i]) - lo;
+                table[i] = latent.tableOf(i % per, cells);
+            }
+            return Rans.encode(symbols, table, tables(lo, hi, m)).length;
+        }
+    }
+
+    /**
      * The density's tables over {@code [lo, hi]}, kept for the next images with the same range (64 ranges)
      * (most images of a set share a few ranges; a per-position density has one table per latent).
      */
