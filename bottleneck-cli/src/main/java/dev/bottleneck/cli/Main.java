@@ -110,6 +110,8 @@ public final class Main implements Runnable {
         CommandLine cl = commandLine();
         cl.setOut(out);
         cl.setErr(err);
+        // each command sweeps the folders it writes into for stale temporary files, as a new process would
+        dev.bottleneck.io.AtomicFiles.forgetSweeps();
         try {
             return cl.execute(args);
         } catch (OutOfMemoryError e) {

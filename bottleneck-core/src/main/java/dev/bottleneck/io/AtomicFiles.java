@@ -22,7 +22,8 @@ import java.time.Instant;
  * <p>A process killed while writing ({@code kill -9}, a power cut) leaves its temporary file
  * behind. Such a file is <em>stale</em> once the process named in it is gone ({@link #isStale});
  * a process's first write into a folder deletes the stale temporary files in that folder (once per
- * folder and process: writing 10,000 files into one folder used to list it 10,000 times), and
+ * folder and process, or per command ({@link #forgetSweeps}): writing 10,000 files into one folder
+ * used to list it 10,000 times), and
  * {@link #cleanStale} sweeps a folder on demand (a model directory does so when it is opened for
  * writing).
  * The temporary files of a live writer are never touched.
@@ -60,6 +61,15 @@ public final class AtomicFiles {
     private static final java.util.Set<Path> SWEPT = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private AtomicFiles() {}
+
+    /**
+     * Makes the next write into each folder sweep it again for stale temporary files, as a new
+     * process's would (the command-line tool calls this at the start of every command it runs in
+     * one JVM; a long-running program may call it now and then).
+     */
+    public static void forgetSweeps() {
+        SWEPT.clear();
+    }
 
     /**
      * @param name a file name
