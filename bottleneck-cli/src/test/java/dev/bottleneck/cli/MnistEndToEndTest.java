@@ -129,9 +129,10 @@ class MnistEndToEndTest {
             }
             assertThat(n).isEqualTo(10_000);
             assertThat(stream).as("streams against the estimate, %.0f bits", estimate).isCloseTo(estimate, within(0.01 * estimate));
-            // per file: the payload is its symbols (under tables renormalized to the file's own
-            // range, so a little under the estimate) plus the 32-bit final state
-            assertThat(payload * 8.0).isCloseTo(estimate + 32.0 * n, within(0.01 * estimate + 8.0 * n));
+            // per file: its symbols (under tables renormalized to the file's own range of values,
+            // which saves a few bits) plus the coder's 32-bit final state (about 24 bits more than
+            // the information it holds): within 1% of the estimate below, 1% plus the state above
+            assertThat(payload * 8.0).isBetween(0.99 * estimate, 1.01 * estimate + 32.0 * n);
         }
     }
 
