@@ -5,8 +5,9 @@
 # (512x320) beside JPEG (ImageIO, whole files and without tables) and PNG, and one picture at a
 # matching bpp (docs/images/codec-photo.png).
 #
-# Usage: bench/codec_photos.sh   Env: OUT (bench/out/codec-photos-DATE), LAMBDAS ("0.003 0.01"),
-#                                EPOCHS (12), CHANNELS (64,96,128), LATENT (2048 = 32 x 8x8),
+# Usage: bench/codec_photos.sh   Env: OUT (bench/out/codec-photos-DATE), LAMBDAS ("0.01"),
+#                                EPOCHS (70), FINE_EPOCHS (5: then this many at a tenth of the
+#                                learning rate), CHANNELS (64,96,128), LATENT (2048 = 32 x 8x8),
 #                                CROPS (400 per photograph), PYTHON (/usr/bin/python3 with PIL:
 #                                apt-get install python3-pil)
 set -euo pipefail
@@ -24,10 +25,14 @@ fi
 echo "date: $(date -Iseconds); machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" | tee "$out/machine.txt"
 [[ -d $out/data/test ]] || "$PY" bench/photos_prepare.py "$src/x/usr/share/backgrounds/mate/nature" "$out/data" "${CROPS:-400}"
 dirs=()
-for l in ${LAMBDAS:-0.003 0.01}; do
+for l in ${LAMBDAS:-0.01}; do
   [[ -f "$out/lambda-$l/metrics.json" ]] || $B train --data "folder:$out/data/train" --model codec --arch conv-grid \
-    --channels "${CHANNELS:-64,96,128}" --latent "${LATENT:-2048}" --codec-lambda "$l" --epochs "${EPOCHS:-12}" --batch 32 \
+    --channels "${CHANNELS:-64,96,128}" --latent "${LATENT:-2048}" --codec-lambda "$l" --epochs "${EPOCHS:-70}" --batch 32 \
     --out "$out/lambda-$l" --overwrite --quiet --no-pictures
+  total=$(( ${EPOCHS:-70} + ${FINE_EPOCHS:-5} ))
+  if (( ${FINE_EPOCHS:-5} > 0 )) && ! grep -q "\"epoch\":$total," "$out/lambda-$l/metrics.jsonl"; then
+    $B train --resume --out "$out/lambda-$l" --epochs "$total" --lr 1e-4 --quiet --no-pictures
+  fi
   dirs+=("$out/lambda-$l")
 done
 $B codec-bench "${dirs[@]}" --data "folder:$out/data/test" --out "$out/rd" | tee "$out/rd.txt"
