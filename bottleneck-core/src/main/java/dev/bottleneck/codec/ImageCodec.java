@@ -107,10 +107,8 @@ public final class ImageCodec {
      */
     public List<byte[]> compress(NDArray x) {
         int[] image = {(int) x.getShape().get(1), (int) x.getShape().get(2), (int) x.getShape().get(3)};
-        requireCodable(image);
         try (NDManager m = model.manager().newSubManager()) {
-            NDArray y = latent.code(model.encoderOutput(pad(x), false));
-            y.attach(m);
+            NDArray y = roundedLatents(x, m);
             Shape s = y.getShape();
             int n = (int) s.get(0);
             int per = (int) (s.size() / n);
@@ -154,10 +152,8 @@ public final class ImageCodec {
      * @throws InvalidInputException if the model cannot code this shape
      */
     public double[] estimateBits(NDArray x) {
-        requireCodable(new int[] {(int) x.getShape().get(1), (int) x.getShape().get(2), (int) x.getShape().get(3)});
         try (NDManager m = model.manager().newSubManager()) {
-            NDArray y = latent.code(model.encoderOutput(pad(x), false));
-            y.attach(m);
+            NDArray y = roundedLatents(x, m);
             float[] b = latent.bitsPerImage(y, false).toFloatArray();
             double[] out = new double[b.length];
             for (int i = 0; i < b.length; i++) {
@@ -178,10 +174,8 @@ public final class ImageCodec {
      *     than {@link BtlFile#MAX_RANGE} values
      */
     public long streamBytes(NDArray x) {
-        requireCodable(new int[] {(int) x.getShape().get(1), (int) x.getShape().get(2), (int) x.getShape().get(3)});
         try (NDManager m = model.manager().newSubManager()) {
-            NDArray y = latent.code(model.encoderOutput(pad(x), false));
-            y.attach(m);
+            NDArray y = roundedLatents(x, m);
             Shape s = y.getShape();
             int per = (int) (s.size() / s.get(0));
             int cells = (int) (s.get(2) * s.get(3));
@@ -203,6 +197,21 @@ public final class ImageCodec {
             }
             return Rans.encode(symbols, table, tables(lo, hi, m)).length;
         }
+    }
+
+    /**
+     * The rounded latents of images the model can code (padded first for a fully convolutional one).
+     *
+     * @param x images {@code (N, C, H, W)}, model scale
+     * @param m owns the result
+     * @return {@code (N, D, H', W')} integers as floats
+     * @throws InvalidInputException if the model cannot code this shape ({@link #requireCodable})
+     */
+    private NDArray roundedLatents(NDArray x, NDManager m) {
+        requireCodable(new int[] {(int) x.getShape().get(1), (int) x.getShape().get(2), (int) x.getShape().get(3)});
+        NDArray y = latent.code(model.encoderOutput(pad(x), false));
+        y.attach(m);
+        return y;
     }
 
     /**
